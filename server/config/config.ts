@@ -1,0 +1,187 @@
+/**
+ * Configuration from environment variables (and an optional `.env`), validated once at start.
+ * A wrong value stops the server with a message naming the variable and what it expects.
+ * @module
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  host: string;
+  port: number;
+  databasePath: string;
+  kbPath: string;
+  publicUrl: string;
+  adminEmail?: string;
+  adminPassword?: string;
+  logLevel: LogLevel;
+  /** Longest customer or agent message accepted, in characters. */
+  maxMessageLength: number;
+  /** Knowledge-base misses in a row before the bot hands off (1 = at the first miss). */
+  escalateAfterMisses: number;
+  /** Working hours shown to customers when nobody is online. */
+  workingHours: string;
+  sessionTtlHours: number;
+  /** Secret for visitor tokens; generated and kept in the database when unset. */
+  appSecret?: string;
+  widgetAllowedOrigins: string[];
+  widgetIdentitySecret?: string;
+  telegram?: TelegramConfig;
+  discord?: DiscordConfig;
+}
+
+export interface TelegramConfig {
+  token: string;
+  apiRoot: string;
+  webhookUrl?: string;
+  webhookSecret?: string;
+  allowGroups: boolean;
+}
+
+export interface DiscordConfig {
+  token: string;
+  apiRoot?: string;
+  supportChannelIds: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads `.env` from the working directory into `process.env` (values already set win). */
+export function loadDotEnv(file = path.resolve('.env')): void {
+  if (existsSync(file)) process.loadEnvFile(file);
+}
+
+/**
+ * Builds the configuration from an environment.
+ * @example loadConfig({ PORT: '8080' }).port === 8080
+ * @throws ConfigError listing every bad variable.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const problems: string[] = [];
+  const str = (name: string, fallback: string): string => {
+    const value = env[name]?.trim();
+    return value ? value : fallback;
+  };
+  const optional = (name: string): string | undefined => env[name]?.trim() || undefined;
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name} must be a whole number from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  };
+  const bool = (name: string): boolean => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (!raw) return false;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name} must be true or false, got "${env[name]}"`);
+    return false;
+  };
+  const url = (name: string, fallback?: string): string | undefined => {
+    const raw = optional(name) ?? fallback;
+    if (raw === undefined) return undefined;
+    try {
+      const parsed = new URL(raw);
+      if (!['http:', 'https:'].includes(parsed.protocol)) throw new Error('protocol');
+      return raw.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name} must be an http(s) URL such as https://example.com, got "${raw}"`);
+      return fallback;
+    }
+  };
+
+  const host = str('HOST', '127.0.0.1');
+  const port = int('PORT', 3000, 0, 65535);
+  const logLevel = str('LOG_LEVEL', 'info') as LogLevel;
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`);
+  }
+  const adminEmail = optional('ADMIN_EMAIL');
+  if (adminEmail && !/^[^\s@]+@[^\s@]+$/.test(adminEmail)) {
+    problems.push(`ADMIN_EMAIL must be an email address, got "${adminEmail}"`);
+  }
+  const adminPassword = optional('ADMIN_PASSWORD');
+  if (adminPassword !== undefined && adminPassword.length < 8) {
+    problems.push('ADMIN_PASSWORD must be at least 8 characters long');
+  }
+  const kbPath = path.resolve(str('KB_PATH', 'data/kb'));
+  if (!existsSync(kbPath)) problems.push(`KB_PATH must be a knowledge base file or folder that exists, got "${kbPath}"`);
+  const appSecret = optional('APP_SECRET');
+  if (appSecret !== undefined && appSecret.length < 16) problems.push('APP_SECRET must be at least 16 characters long');
+
+  const publicUrl = url('PUBLIC_URL', `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`)!;
+  const origins = (optional('WIDGET_ALLOWED_ORIGINS') ?? '*')
+    .split(',')
+    .map((o) => o.trim().replace(/\/+$/, ''))
+    .filter(Boolean);
+
+  let telegram: TelegramConfig | undefined;
+  const telegramToken = optional('TELEGRAM_BOT_TOKEN');
+  if (telegramToken) {
+    if (!/^\d+:[\w-]{20,}$/.test(telegramToken)) {
+      problems.push('TELEGRAM_BOT_TOKEN must look like 123456789:AA... (the token BotFather gave you)');
+    }
+    const webhookSecret = optional('TELEGRAM_WEBHOOK_SECRET');
+    if (webhookSecret && !/^[A-Za-z0-9_-]{1,256}$/.test(webhookSecret)) {
+      problems.push('TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters)');
+    }
+    telegram = {
+      token: telegramToken,
+      apiRoot: url('TELEGRAM_API_ROOT', 'https://api.telegram.org')!,
+      webhookUrl: url('TELEGRAM_WEBHOOK_URL'),
+      webhookSecret,
+      allowGroups: bool('TELEGRAM_ALLOW_GROUPS'),
+    };
+  }
+
+  let discord: DiscordConfig | undefined;
+  const discordToken = optional('DISCORD_BOT_TOKEN');
+  if (discordToken) {
+    discord = {
+      token: discordToken,
+      apiRoot: url('DISCORD_API_ROOT'),
+      supportChannelIds: (optional('DISCORD_SUPPORT_CHANNEL_IDS') ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    };
+    for (const id of discord.supportChannelIds) {
+      if (!/^\d{1,20}$/.test(id)) problems.push(`DISCORD_SUPPORT_CHANNEL_IDS must be comma-separated channel ids (digits), got "${id}"`);
+    }
+  }
+
+  const config: Config = {
+    host,
+    port,
+    databasePath: path.resolve(str('DATABASE_PATH', 'data/chatbridge.db')),
+    kbPath,
+    publicUrl,
+    adminEmail,
+    adminPassword,
+    logLevel,
+    maxMessageLength: int('MAX_MESSAGE_LENGTH', 4000, 1, 100_000),
+    escalateAfterMisses: int('ESCALATE_AFTER_MISSES', 2, 1, 100),
+    workingHours: str('WORKING_HOURS', 'Mon–Fri 9:00–21:00, Sat–Sun 10:00–18:00 (Moscow time)'),
+    sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365),
+    appSecret,
+    widgetAllowedOrigins: origins,
+    widgetIdentitySecret: optional('WIDGET_IDENTITY_SECRET'),
+    telegram,
+    discord,
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}

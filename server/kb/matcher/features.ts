@@ -1,0 +1,178 @@
+/**
+ * Sparse lexical features of a message: stemmed words, word bigrams, synonym concepts and character n-grams,
+ * TF-IDF weighted per group and L2-normalised.
+ * @module
+ */
+import { conceptsOf } from './lexicon.js';
+import { FILLER_WORDS, STOP_WORDS } from './stopwords.js';
+import { stem, words } from './text.js';
+
+export interface FeatureConfig {
+  /** Weight of the stemmed-word group. */
+  wordWeight: number;
+  /** Weight of the stemmed word bigram group. */
+  bigramWeight: number;
+  /** Weight of the character n-gram group. */
+  charWeight: number;
+  /** Weight of the synonym-concept group. */
+  conceptWeight: number;
+  /** Smallest and largest character n-gram (over each word padded with spaces). */
+  charMin: number;
+  charMax: number;
+  /** Use sublinear tf (1 + log tf). */
+  sublinearTf: boolean;
+}
+
+export const DEFAULT_FEATURES: FeatureConfig = {
+  wordWeight: 1,
+  bigramWeight: 0.6,
+  charWeight: 1,
+  conceptWeight: 0.5,
+  charMin: 2,
+  charMax: 5,
+  sublinearTf: true,
+};
+
+/** A sparse vector: sorted unique indices and their values. */
+export interface SparseVec {
+  idx: Int32Array;
+  val: Float32Array;
+}
+
+/** Tokens of a message after normalisation, greeting/filler removal and stemming. */
+export interface Analyzed {
+  /** Normalised words without fillers ("привет", "please"...). */
+  words: string[];
+  /** Stems of `words`. */
+  stems: string[];
+}
+
+/** Normalises, drops greetings and politeness fillers (unless nothing else is left), stems. */
+export function analyze(text: string): Analyzed {
+  const all = words(text);
+  let kept = all.filter((w) => !FILLER_WORDS.has(w));
+  if (kept.length === 0) kept = all;
+  return { words: kept, stems: kept.map(stem) };
+}
+
+type Group = 0 | 1 | 2 | 3;
+const G_WORD: Group = 0;
+const G_BIGRAM: Group = 1;
+const G_CHAR: Group = 2;
+const G_CONCEPT: Group = 3;
+
+/** Raw feature strings of a message, grouped, with counts. */
+function rawFeatures(a: Analyzed, cfg: FeatureConfig): Map<string, number>[] {
+  const groups: Map<string, number>[] = [new Map(), new Map(), new Map(), new Map()];
+  const add = (g: Group, key: string, w = 1): void => {
+    const m = groups[g]!;
+    m.set(key, (m.get(key) ?? 0) + w);
+  };
+  const { words: ws, stems } = a;
+  const content: string[] = [];
+  for (let i = 0; i < stems.length; i++) {
+    const s = stems[i]!;
+    add(G_WORD, s);
+    if (!STOP_WORDS.has(ws[i]!)) content.push(s);
+    for (const c of conceptsOf(s, ws[i]!)) add(G_CONCEPT, c);
+  }
+  for (let i = 0; i + 1 < stems.length; i++) add(G_BIGRAM, `${stems[i]} ${stems[i + 1]}`);
+  // content-word bigrams skip over stop words ("card has not arrived" -> "card arriv")
+  for (let i = 0; i + 1 < content.length; i++) add(G_BIGRAM, `~${content[i]} ${content[i + 1]}`, 0.5);
+  if (cfg.charWeight > 0) {
+    for (const w of ws) {
+      const p = ` ${w} `;
+      for (let n = cfg.charMin; n <= cfg.charMax; n++) {
+        if (p.length < n) break;
+        for (let i = 0; i + n <= p.length; i++) add(G_CHAR, p.slice(i, i + n));
+      }
+    }
+  }
+  return groups;
+}
+
+/** Vocabulary + IDF, fitted on the training phrasings. Features unseen in training are ignored at query time. */
+export class Featurizer {
+  readonly cfg: FeatureConfig;
+  private readonly vocab = new Map<string, number>();
+  private groupOf: Uint8Array = new Uint8Array(0);
+  private idf: Float32Array = new Float32Array(0);
+
+  constructor(cfg: Partial<FeatureConfig> = {}) {
+    this.cfg = { ...DEFAULT_FEATURES, ...cfg };
+  }
+
+  get dim(): number {
+    return this.vocab.size;
+  }
+
+  private key(g: number, f: string): string {
+    return `${g}\u0001${f}`;
+  }
+
+  /** Builds the vocabulary and document frequencies from analysed training texts. */
+  fit(docs: Analyzed[]): void {
+    const df: number[] = [];
+    const groups: number[] = [];
+    for (const d of docs) {
+      const raw = rawFeatures(d, this.cfg);
+      for (let g = 0; g < raw.length; g++) {
+        for (const f of raw[g]!.keys()) {
+          const k = this.key(g, f);
+          let id = this.vocab.get(k);
+          if (id === undefined) {
+            id = this.vocab.size;
+            this.vocab.set(k, id);
+            df.push(0);
+            groups.push(g);
+          }
+          df[id]!++;
+        }
+      }
+    }
+    const n = docs.length;
+    this.idf = new Float32Array(df.length);
+    this.groupOf = Uint8Array.from(groups);
+    for (let i = 0; i < df.length; i++) this.idf[i] = Math.log((1 + n) / (1 + df[i]!)) + 1;
+  }
+
+  /** The TF-IDF vector of an analysed text: each group L2-normalised and weighted, then the whole normalised. */
+  transform(a: Analyzed): SparseVec {
+    const raw = rawFeatures(a, this.cfg);
+    const weights = [this.cfg.wordWeight, this.cfg.bigramWeight, this.cfg.charWeight, this.cfg.conceptWeight];
+    const entries: [number, number][] = [];
+    for (let g = 0; g < raw.length; g++) {
+      const gw = weights[g]!;
+      if (gw <= 0) continue;
+      const start = entries.length;
+      let norm = 0;
+      for (const [f, tf] of raw[g]!) {
+        const id = this.vocab.get(this.key(g, f));
+        if (id === undefined) continue;
+        const v = (this.cfg.sublinearTf ? 1 + Math.log(tf) : tf) * this.idf[id]!;
+        entries.push([id, v]);
+        norm += v * v;
+      }
+      if (norm > 0) {
+        const s = gw / Math.sqrt(norm);
+        for (let i = start; i < entries.length; i++) entries[i]![1] *= s;
+      }
+    }
+    entries.sort((x, y) => x[0] - y[0]);
+    let total = 0;
+    for (const e of entries) total += e[1] * e[1];
+    const s = total > 0 ? 1 / Math.sqrt(total) : 0;
+    const idx = new Int32Array(entries.length);
+    const val = new Float32Array(entries.length);
+    for (let i = 0; i < entries.length; i++) {
+      idx[i] = entries[i]![0];
+      val[i] = entries[i]![1] * s;
+    }
+    return { idx, val };
+  }
+
+  /** Group (0 word, 1 bigram, 2 char, 3 concept) of a feature id. */
+  group(id: number): number {
+    return this.groupOf[id] ?? 0;
+  }
+}

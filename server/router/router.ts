@@ -1,0 +1,399 @@
+/**
+ * The conversation router: every customer message and every agent action goes through here.
+ * Lifecycle: bot → queued → assigned → resolved → closed (and reopen). Each transition appends
+ * an event in the same transaction as the change.
+ * @module
+ */
+import type { Logger } from 'pino';
+import type { Bus } from '../bus.js';
+import type { ChannelName, InboundMessage, QuickReply, ReceiveResult } from '../channels/contract.js';
+import { toLanguage } from '../channels/contract.js';
+import type { Config } from '../config/config.js';
+import { isHumanRequest } from '../kb/human-request.js';
+import { detectLanguage } from '../kb/matcher/text.js';
+import type { KnowledgeBase } from '../kb/service.js';
+import type { KbEntry, Language } from '../kb/types.js';
+import type { Agent, Conversation, ConversationStatus, Message, Store } from '../store/types.js';
+import { Buttons, texts } from './texts.js';
+
+export interface Presence {
+  /** Agents with a live console connection. */
+  onlineAgentIds(): number[];
+}
+
+export interface RouterDeps {
+  store: Store;
+  kb: KnowledgeBase;
+  bus: Bus;
+  presence: Presence;
+  config: Pick<Config, 'maxMessageLength' | 'escalateAfterMisses' | 'workingHours'>;
+  log: Logger;
+  /** Wakes the outbox worker after something was queued. */
+  wakeOutbox(): void;
+  now?: () => number;
+}
+
+/** A refusal with a stable code, sent back to the client that asked. */
+export class RouterError extends Error {
+  constructor(
+    readonly code: 'not_found' | 'conflict' | 'forbidden' | 'invalid' | 'too_long',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RouterError';
+  }
+}
+
+const OPEN: ConversationStatus[] = ['bot', 'queued', 'assigned'];
+
+export class ConversationRouter {
+  private readonly now: () => number;
+
+  constructor(private readonly deps: RouterDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** Intake: store (idempotently), then classify and let the bot act. */
+  async receive(inbound: InboundMessage): Promise<ReceiveResult> {
+    const { store, bus } = this.deps;
+    const text = inbound.text ?? '';
+    if (text.length > this.deps.config.maxMessageLength) {
+      throw new RouterError('too_long', `A message may be at most ${this.deps.config.maxMessageLength} characters long.`);
+    }
+    const isRating = inbound.buttonId?.startsWith('csat:') ?? false;
+    const intake = await store.intake({
+      channel: inbound.channel,
+      externalChatId: inbound.externalChatId,
+      externalUserId: inbound.externalUserId,
+      externalMessageId: inbound.externalMessageId,
+      clientId: inbound.clientId,
+      text,
+      attachments: inbound.attachments,
+      buttonId: inbound.buttonId,
+      profile: inbound.profile && { ...inbound.profile, language: toLanguage(inbound.profile.language) ?? inbound.profile.language },
+      at: this.now(),
+      attachToLatest: isRating,
+    });
+    const result = { messageId: intake.message.id, conversationId: intake.conversation.id, duplicate: intake.duplicate };
+    if (intake.duplicate) return result;
+
+    let conversation = intake.conversation;
+    if (intake.opened) bus.emit('conversation', conversation);
+    bus.emit('message', conversation, intake.message);
+
+    try {
+      await this.act(conversation, intake.message, inbound);
+    } catch (err) {
+      // The message is stored; a failing bot step must not lose it. Hand it to a person instead.
+      this.deps.log.error({ err, conversationId: conversation.id }, 'bot step failed; escalating');
+      conversation = (await store.getConversation(conversation.id)) ?? conversation;
+      if (conversation.status === 'bot') await this.escalate(conversation, 'bot_error');
+    }
+    return result;
+  }
+
+  private async act(conversation: Conversation, message: Message, inbound: InboundMessage): Promise<void> {
+    const language = this.languageOf(conversation, message.text, inbound);
+    if (conversation.language !== language && conversation.status === 'bot') {
+      conversation = (await this.deps.store.updateConversation(conversation.id, { language }, null)) ?? conversation;
+    }
+    const button = inbound.buttonId;
+    if (button?.startsWith('csat:')) return this.rate(conversation, Number(button.slice(5)), language);
+    if (conversation.status !== 'bot') return; // a person handles it: agents already see the message.
+
+    if (button === Buttons.human || button === Buttons.helpfulNo) {
+      return this.escalate(conversation, button === Buttons.human ? 'customer_request' : 'not_helpful');
+    }
+    if (button === Buttons.helpfulYes) return this.resolveByBot(conversation, language);
+    if (button === Buttons.start) {
+      const greeting = this.greeting(language);
+      await this.sendBot(conversation, greeting.text, greeting.quickReplies);
+      return;
+    }
+    if (button?.startsWith('topic:')) return this.offerTopic(conversation, button.slice(6), language);
+    if (button?.startsWith('kb:')) {
+      const entry = this.deps.kb.get(button.slice(3));
+      if (entry) return this.answer(conversation, entry, language, 1, 'button');
+    }
+    if (isHumanRequest(message.text)) return this.escalate(conversation, 'customer_request');
+    if (!message.text.trim()) {
+      // An attachment with no words: a person should look at it.
+      return this.escalate(conversation, 'attachment');
+    }
+
+    const started = performance.now();
+    const match = this.deps.kb.match(message.text);
+    const matchMs = performance.now() - started;
+    const top = match.ranked[0];
+    if (match.decision === 'answer' && top) {
+      const entry = this.deps.kb.get(top.entryId);
+      if (entry) return this.answer(conversation, entry, language, match.confidence, 'match', matchMs);
+    }
+    await this.deps.store.recordMiss({
+      conversationId: conversation.id,
+      messageId: message.id,
+      text: message.text,
+      language,
+      bestEntryId: top?.entryId ?? null,
+      bestConfidence: top?.confidence ?? null,
+      createdAt: this.now(),
+    });
+    if (match.decision === 'suggest') {
+      const t = texts[language];
+      const quickReplies: QuickReply[] = [];
+      for (const candidate of match.ranked.slice(0, 3)) {
+        const entry = this.deps.kb.get(candidate.entryId);
+        if (entry) quickReplies.push({ id: Buttons.kb(entry.id), label: truncate(this.deps.kb.questionText(entry, language), 60) });
+      }
+      quickReplies.push({ id: Buttons.human, label: t.talkToHuman });
+      await this.deps.store.appendEvent(
+        { conversationId: conversation.id, type: 'bot_suggested', actor: 'bot', data: { entries: match.ranked.slice(0, 3).map((c) => c.entryId) } },
+        this.now(),
+      );
+      await this.sendBot(conversation, t.suggest, quickReplies);
+      return;
+    }
+    const misses = conversation.botMisses + 1;
+    const updated = await this.deps.store.updateConversation(
+      conversation.id,
+      { botMisses: misses },
+      { conversationId: conversation.id, type: 'bot_missed', actor: 'bot', data: { misses, confidence: match.confidence } },
+    );
+    if (misses >= this.deps.config.escalateAfterMisses) return this.escalate(updated ?? conversation, 'kb_miss');
+    const t = texts[language];
+    await this.sendBot(conversation, t.notUnderstood, [{ id: Buttons.human, label: t.talkToHuman }]);
+  }
+
+  /** The greeting with the main FAQ topics as buttons (Telegram /start, the widget's first open). */
+  greeting(language: Language, maxTopics = 6): { text: string; quickReplies: QuickReply[] } {
+    const t = texts[language];
+    const counts = new Map<string, number>();
+    for (const entry of this.deps.kb.list()) if (entry.topic) counts.set(entry.topic, (counts.get(entry.topic) ?? 0) + 1);
+    const topics = [...counts.entries()].sort((a, b) => b[1] - a[1]).slice(0, maxTopics).map(([topic]) => topic);
+    return {
+      text: t.greeting,
+      quickReplies: [
+        ...topics.map((topic) => ({ id: Buttons.topic(topic), label: t.topics[topic] ?? topic[0]!.toUpperCase() + topic.slice(1) })),
+        { id: Buttons.human, label: t.talkToHuman },
+      ],
+    };
+  }
+
+  private async offerTopic(conversation: Conversation, topic: string, language: Language): Promise<void> {
+    const t = texts[language];
+    const entries = this.deps.kb.list().filter((e) => e.topic === topic).slice(0, 5);
+    const quickReplies: QuickReply[] = entries.map((entry) => ({
+      id: Buttons.kb(entry.id),
+      label: truncate(this.deps.kb.questionText(entry, language), 60),
+    }));
+    quickReplies.push({ id: Buttons.human, label: t.talkToHuman });
+    await this.sendBot(conversation, entries.length ? t.topicIntro : t.notUnderstood, quickReplies);
+  }
+
+  private languageOf(conversation: Conversation, text: string, inbound: InboundMessage): Language {
+    const fallback = (conversation.language as Language | null) ?? toLanguage(inbound.profile?.language) ?? 'ru';
+    if (inbound.buttonId || !/\p{L}/u.test(text)) return fallback;
+    return detectLanguage(text, fallback);
+  }
+
+  private async answer(
+    conversation: Conversation,
+    entry: KbEntry,
+    language: Language,
+    confidence: number,
+    via: 'match' | 'button',
+    matchMs?: number,
+  ): Promise<void> {
+    const t = texts[language];
+    await this.deps.store.updateConversation(
+      conversation.id,
+      { topic: entry.topic ?? conversation.topic, botMisses: 0 },
+      { conversationId: conversation.id, type: 'bot_answered', actor: 'bot', data: { entryId: entry.id, confidence, via, matchMs } },
+    );
+    const answer = this.deps.kb.answerText(entry, language);
+    await this.sendBot(conversation, `${answer}\n\n${t.helpfulQuestion}`, [
+      { id: Buttons.helpfulYes, label: t.helpfulYes },
+      { id: Buttons.helpfulNo, label: t.helpfulNo },
+    ]);
+  }
+
+  private async resolveByBot(conversation: Conversation, language: Language): Promise<void> {
+    const now = this.now();
+    const updated = await this.deps.store.updateConversation(
+      conversation.id,
+      { status: 'closed', resolvedAt: now, closedAt: now },
+      { conversationId: conversation.id, type: 'resolved', actor: 'bot', data: { by: 'bot' } },
+      ['bot'],
+    );
+    if (!updated) return;
+    await this.sendBot(updated, texts[language].gladToHelp);
+    this.deps.bus.emit('conversation', updated);
+  }
+
+  /** Hands the conversation to people: it joins the queue, and the customer is told what happens next. */
+  async escalate(conversation: Conversation, reason: string): Promise<void> {
+    const updated = await this.deps.store.updateConversation(
+      conversation.id,
+      { status: 'queued', queuedAt: this.now() },
+      { conversationId: conversation.id, type: 'escalated', actor: reason === 'agent' ? 'agent' : 'bot', data: { reason } },
+      ['bot'],
+    );
+    if (!updated) return;
+    const t = texts[(updated.language as Language | null) ?? 'ru'];
+    const online = this.deps.presence.onlineAgentIds().length > 0;
+    await this.sendBot(updated, online ? t.escalatedOnline : t.escalatedOffline(this.deps.config.workingHours));
+    this.deps.bus.emit('conversation', updated);
+  }
+
+  private async rate(conversation: Conversation, rating: number, language: Language): Promise<void> {
+    if (!Number.isInteger(rating) || rating < 1 || rating > 5) return;
+    if (conversation.status !== 'resolved' && conversation.status !== 'closed') return;
+    const now = this.now();
+    const recorded = await this.deps.store.recordCsat(conversation.id, rating, now);
+    if (!recorded) return; // rated already: the first rating counts.
+    const updated = await this.deps.store.updateConversation(
+      conversation.id,
+      conversation.status === 'resolved' ? { status: 'closed', closedAt: now } : {},
+      { conversationId: conversation.id, type: 'csat', actor: 'contact', data: { rating } },
+    );
+    await this.sendBot(updated ?? conversation, texts[language].ratingThanks);
+    if (updated) this.deps.bus.emit('conversation', updated);
+  }
+
+  private async sendBot(conversation: Conversation, text: string, quickReplies?: QuickReply[]): Promise<Message> {
+    return this.deliver(conversation, { authorType: 'bot', text, quickReplies });
+  }
+
+  private async deliver(
+    conversation: Conversation,
+    m: { authorType: 'bot' | 'agent' | 'system'; text: string; quickReplies?: QuickReply[]; agentId?: number; clientId?: string },
+  ): Promise<Message> {
+    const { message, duplicate } = await this.deps.store.addMessage(
+      { conversationId: conversation.id, direction: 'out', at: this.now(), ...m },
+      true,
+    );
+    if (!duplicate) {
+      this.deps.bus.emit('message', conversation, message);
+      this.deps.wakeOutbox();
+    }
+    return message;
+  }
+
+  // ---- agent actions -------------------------------------------------------------------------
+
+  private async conversationFor(id: number): Promise<Conversation> {
+    const conversation = Number.isInteger(id) ? await this.deps.store.getConversation(id) : null;
+    if (!conversation) throw new RouterError('not_found', `Conversation ${id} does not exist.`);
+    return conversation;
+  }
+
+  /** An agent takes a queued conversation (or one still with the bot). */
+  async claim(agent: Agent, conversationId: number): Promise<Conversation> {
+    const conversation = await this.conversationFor(conversationId);
+    if (conversation.status === 'assigned' && conversation.assignedAgentId === agent.id) return conversation;
+    const updated = await this.deps.store.updateConversation(
+      conversationId,
+      { status: 'assigned', assignedAgentId: agent.id, queuedAt: conversation.queuedAt ?? this.now() },
+      { conversationId, type: 'assigned', actor: `agent:${agent.id}`, data: { agentId: agent.id, by: 'claim' } },
+      ['bot', 'queued'],
+    );
+    if (!updated) throw new RouterError('conflict', `Conversation ${conversationId} is ${conversation.status}; it cannot be claimed.`);
+    this.deps.bus.emit('conversation', updated);
+    return updated;
+  }
+
+  /** An agent's reply: stored, then delivered through the outbox. A repeated clientId is not sent twice. */
+  async reply(agent: Agent, conversationId: number, text: string, clientId?: string): Promise<Message> {
+    this.checkText(text);
+    let conversation = await this.conversationFor(conversationId);
+    if (conversation.status === 'closed') {
+      throw new RouterError('conflict', `Conversation ${conversationId} is closed; reopen it to reply.`);
+    }
+    if (conversation.status === 'bot' || conversation.status === 'queued') {
+      conversation = await this.claim(agent, conversationId);
+    } else if (conversation.assignedAgentId !== agent.id && agent.role !== 'admin') {
+      throw new RouterError('forbidden', `Conversation ${conversationId} is assigned to another agent.`);
+    }
+    const message = await this.deliver(conversation, { authorType: 'agent', agentId: agent.id, text, clientId });
+    if (conversation.firstResponseAt === null) {
+      const updated = await this.deps.store.updateConversation(
+        conversationId,
+        { firstResponseAt: message.createdAt },
+        { conversationId, type: 'first_response', actor: `agent:${agent.id}`, data: { agentId: agent.id } },
+      );
+      if (updated) this.deps.bus.emit('conversation', updated);
+    }
+    return message;
+  }
+
+  /** A private note: agents see it, the customer never does. */
+  async note(agent: Agent, conversationId: number, text: string, clientId?: string): Promise<Message> {
+    this.checkText(text);
+    const conversation = await this.conversationFor(conversationId);
+    const { message, duplicate } = await this.deps.store.addMessage(
+      { conversationId, direction: 'internal', authorType: 'agent', agentId: agent.id, text, clientId, at: this.now() },
+      false,
+    );
+    if (!duplicate) this.deps.bus.emit('message', conversation, message);
+    return message;
+  }
+
+  /** Resolves and asks the customer for a 1–5 rating. */
+  async resolve(agent: Agent, conversationId: number): Promise<Conversation> {
+    const conversation = await this.conversationFor(conversationId);
+    if (conversation.status !== 'bot' && conversation.assignedAgentId !== agent.id && conversation.assignedAgentId !== null && agent.role !== 'admin') {
+      throw new RouterError('forbidden', `Conversation ${conversationId} is assigned to another agent.`);
+    }
+    const updated = await this.deps.store.updateConversation(
+      conversationId,
+      { status: 'resolved', resolvedAt: this.now() },
+      { conversationId, type: 'resolved', actor: `agent:${agent.id}`, data: { by: 'agent', agentId: agent.id } },
+      OPEN,
+    );
+    if (!updated) throw new RouterError('conflict', `Conversation ${conversationId} is ${conversation.status}; it cannot be resolved.`);
+    const t = texts[(updated.language as Language | null) ?? 'ru'];
+    await this.deliver(updated, {
+      authorType: 'system',
+      text: `${t.resolvedByAgent}\n\n${t.ratingQuestion}`,
+      quickReplies: [1, 2, 3, 4, 5].map((n) => ({ id: Buttons.rating(n), label: String(n) })),
+    });
+    this.deps.bus.emit('conversation', updated);
+    return updated;
+  }
+
+  /** Back to the agent who reopens it. */
+  async reopen(agent: Agent, conversationId: number): Promise<Conversation> {
+    const conversation = await this.conversationFor(conversationId);
+    const updated = await this.deps.store.updateConversation(
+      conversationId,
+      { status: 'assigned', assignedAgentId: agent.id, resolvedAt: null, closedAt: null },
+      { conversationId, type: 'reopened', actor: `agent:${agent.id}`, data: { agentId: agent.id } },
+      ['resolved', 'closed'],
+    );
+    if (!updated) throw new RouterError('conflict', `Conversation ${conversationId} is ${conversation.status}; only resolved or closed ones reopen.`);
+    this.deps.bus.emit('conversation', updated);
+    return updated;
+  }
+
+  agentTyping(agent: Agent, conversationId: number, typing: boolean): void {
+    this.deps.bus.emit('typing', { conversationId, who: 'agent', agentId: agent.id, typing: Boolean(typing) });
+  }
+
+  async customerTyping(channel: ChannelName, externalUserId: string, typing: boolean): Promise<void> {
+    const conversation = await this.deps.store.latestConversation(channel, externalUserId);
+    if (conversation && OPEN.includes(conversation.status)) {
+      this.deps.bus.emit('typing', { conversationId: conversation.id, who: 'contact', typing: Boolean(typing) });
+    }
+  }
+
+  private checkText(text: unknown): asserts text is string {
+    if (typeof text !== 'string' || !text.trim()) throw new RouterError('invalid', 'The message text must be a non-empty string.');
+    if (text.length > this.deps.config.maxMessageLength) {
+      throw new RouterError('too_long', `A message may be at most ${this.deps.config.maxMessageLength} characters long.`);
+    }
+  }
+}
+
+function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

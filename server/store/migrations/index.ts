@@ -1,0 +1,17 @@
+/**
+ * Numbered schema migrations, applied at start-up inside one transaction each, in version order;
+ * the store records which versions ran, so a gap in the numbers is fine.
+ * Never edit a migration that has shipped: add a new file and list it here.
+ * Version ranges by area, so parallel work does not collide: 1–9 core, 10–19 telegram,
+ * 20–29 discord, 30–39 widget, 40–59 console, 60–69 knowledge base, 70–89 routing/SLA/reports.
+ * @module
+ */
+import { initial } from './001-initial.js';
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [initial].sort((a, b) => a.version - b.version);
