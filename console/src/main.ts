@@ -43,7 +43,8 @@ function renderQueue(): void {
   list.replaceChildren();
   for (const c of [...conversations.values()].filter((c) => ['queued', 'assigned', 'bot'].includes(c.status))) {
     const li = document.createElement('li');
-    li.dataset.id = String(c.id);
+    li.dataset.conversationId = String(c.id);
+    li.dataset.status = c.status;
     li.className = c.id === current ? 'active' : '';
     li.textContent = `#${c.id} ${c.contact.name ?? c.contact.username ?? 'Visitor'} · ${c.channel} · ${c.status} — ${c.lastMessage?.text ?? ''}`;
     li.onclick = () => void open(c.id);

@@ -10,6 +10,7 @@ export interface ConversationView {
   channel: string;
   contact: { id: number; name: string | null; username: string | null; unreachable: string | null };
   assignedAgentId: number | null;
+  teamId: number | null;
   priority: Conversation['priority'];
   topic: string | null;
   language: string | null;
@@ -72,6 +73,7 @@ export async function conversationView(store: Store, c: Conversation): Promise<C
       unreachable: contact?.unreachableReason ?? null,
     },
     assignedAgentId: c.assignedAgentId,
+    teamId: c.teamId,
     priority: c.priority,
     topic: c.topic,
     language: c.language,

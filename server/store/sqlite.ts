@@ -25,6 +25,7 @@ import type {
   OutboxItem,
   Session,
   Store,
+  Team,
 } from './types.js';
 
 type Row = Record<string, unknown>;
@@ -54,6 +55,7 @@ function toConversation(r: Row): Conversation {
     externalUserId: r.external_user_id as string,
     status: r.status as ConversationStatus,
     assignedAgentId: (r.assigned_agent_id as number) ?? null,
+    teamId: (r.team_id as number) ?? null,
     language: (r.language as string) ?? null,
     topic: (r.topic as string) ?? null,
     priority: r.priority as Conversation['priority'],
@@ -133,6 +135,7 @@ const OPEN_STATUSES = new Set<ConversationStatus>(['bot', 'queued', 'assigned'])
 const PATCH_COLUMNS: Record<keyof ConversationPatch, string> = {
   status: 'status',
   assignedAgentId: 'assigned_agent_id',
+  teamId: 'team_id',
   language: 'language',
   topic: 'topic',
   priority: 'priority',
@@ -350,6 +353,10 @@ class SqliteStore implements Store {
     if (filter.assignedAgentId !== undefined) {
       where.push('assigned_agent_id = ?');
       args.push(filter.assignedAgentId);
+    }
+    if (filter.teamId !== undefined) {
+      where.push('team_id = ?');
+      args.push(filter.teamId);
     }
     if (filter.contactId !== undefined) {
       where.push('contact_id = ?');
@@ -621,5 +628,53 @@ class SqliteStore implements Store {
       entryId: (r.entry_id as string) ?? null,
       createdAt: r.created_at as number,
     }));
+  }
+
+  // ---- teams ----
+  private toTeam(r: Row): Team {
+    const members = this.q('SELECT agent_id FROM team_members WHERE team_id = ? ORDER BY agent_id').all(r.id) as Row[];
+    return {
+      id: r.id as number,
+      name: r.name as string,
+      assignmentMode: r.assignment_mode as Team['assignmentMode'],
+      createdAt: r.created_at as number,
+      memberIds: members.map((m) => m.agent_id as number),
+    };
+  }
+
+  async createTeam(team: { name: string; assignmentMode: Team['assignmentMode'] }, at: number): Promise<Team> {
+    const info = this.q('INSERT INTO teams (name, assignment_mode, created_at) VALUES (?, ?, ?)').run(team.name, team.assignmentMode, at);
+    return this.toTeam(this.q('SELECT * FROM teams WHERE id = ?').get(info.lastInsertRowid) as Row);
+  }
+
+  async updateTeam(id: number, patch: { name?: string; assignmentMode?: Team['assignmentMode'] }): Promise<Team | null> {
+    if (patch.name !== undefined) this.q('UPDATE teams SET name = ? WHERE id = ?').run(patch.name, id);
+    if (patch.assignmentMode !== undefined) this.q('UPDATE teams SET assignment_mode = ? WHERE id = ?').run(patch.assignmentMode, id);
+    return this.getTeam(id);
+  }
+
+  async deleteTeam(id: number): Promise<boolean> {
+    return this.q('DELETE FROM teams WHERE id = ?').run(id).changes === 1;
+  }
+
+  async getTeam(id: number): Promise<Team | null> {
+    const row = this.q('SELECT * FROM teams WHERE id = ?').get(id) as Row | undefined;
+    return row ? this.toTeam(row) : null;
+  }
+
+  async listTeams(): Promise<Team[]> {
+    return (this.q('SELECT * FROM teams ORDER BY name').all() as Row[]).map((r) => this.toTeam(r));
+  }
+
+  async setTeamMembers(teamId: number, agentIds: number[]): Promise<void> {
+    this.db.transaction(() => {
+      this.q('DELETE FROM team_members WHERE team_id = ?').run(teamId);
+      for (const agentId of new Set(agentIds)) this.q('INSERT INTO team_members (team_id, agent_id) VALUES (?, ?)').run(teamId, agentId);
+    })();
+  }
+
+  async teamsOfAgent(agentId: number): Promise<Team[]> {
+    const rows = this.q('SELECT t.* FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.agent_id = ? ORDER BY t.name').all(agentId) as Row[];
+    return rows.map((r) => this.toTeam(r));
   }
 }

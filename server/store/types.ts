@@ -36,6 +36,7 @@ export interface Conversation {
   externalUserId: string;
   status: ConversationStatus;
   assignedAgentId: number | null;
+  teamId: number | null;
   language: string | null;
   topic: string | null;
   priority: Priority;
@@ -113,6 +114,14 @@ export interface Session {
   expiresAt: number;
 }
 
+export interface Team {
+  id: number;
+  name: string;
+  assignmentMode: 'auto' | 'manual';
+  createdAt: number;
+  memberIds: number[];
+}
+
 export interface KbMiss {
   id: number;
   conversationId: number | null;
@@ -175,6 +184,7 @@ export interface NewMessage {
 export interface ConversationPatch {
   status?: ConversationStatus;
   assignedAgentId?: number | null;
+  teamId?: number | null;
   language?: string | null;
   topic?: string | null;
   priority?: Priority;
@@ -188,6 +198,7 @@ export interface ConversationPatch {
 export interface ConversationFilter {
   statuses?: ConversationStatus[];
   assignedAgentId?: number;
+  teamId?: number;
   contactId?: number;
   limit?: number;
 }
@@ -260,4 +271,15 @@ export interface Store {
 
   recordMiss(miss: Omit<KbMiss, 'id' | 'status' | 'entryId'>): Promise<void>;
   listMisses(status: KbMiss['status'], limit: number): Promise<KbMiss[]>;
+
+  // ---- teams ----
+  createTeam(team: { name: string; assignmentMode: Team['assignmentMode'] }, at: number): Promise<Team>;
+  updateTeam(id: number, patch: { name?: string; assignmentMode?: Team['assignmentMode'] }): Promise<Team | null>;
+  deleteTeam(id: number): Promise<boolean>;
+  getTeam(id: number): Promise<Team | null>;
+  listTeams(): Promise<Team[]>;
+  /** Replaces the team's members. */
+  setTeamMembers(teamId: number, agentIds: number[]): Promise<void>;
+  /** Teams the agent belongs to. */
+  teamsOfAgent(agentId: number): Promise<Team[]>;
 }

@@ -7,6 +7,7 @@
  * @module
  */
 import { initial } from './001-initial.js';
+import { teams } from './002-teams.js';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [initial].sort((a, b) => a.version - b.version);
+export const migrations: Migration[] = [initial, teams].sort((a, b) => a.version - b.version);
