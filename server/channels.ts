@@ -14,6 +14,7 @@ export const defaultChannels: ChannelFactory[] = [
       maxMessageLength: ctx.config.maxMessageLength,
       allowedOrigins: ctx.config.widgetAllowedOrigins,
       identitySecret: ctx.config.widgetIdentitySecret,
+      rateLimit: ctx.config.webchatRateLimit,
       log: ctx.log.child({ channel: 'webchat' }),
     }),
 ];

@@ -19,6 +19,8 @@ export interface Config {
   logLevel: LogLevel;
   /** Longest customer or agent message accepted, in characters. */
   maxMessageLength: number;
+  /** Messages one webchat visitor may send per 10 seconds. */
+  webchatRateLimit: number;
   /** Knowledge-base misses in a row before the bot hands off (1 = at the first miss). */
   escalateAfterMisses: number;
   /** Working hours shown to customers when nobody is online. */
@@ -173,6 +175,7 @@ export function loadConfig(env: Env = process.env): Config {
     adminPassword,
     logLevel,
     maxMessageLength: int('MAX_MESSAGE_LENGTH', 4000, 1, 100_000),
+    webchatRateLimit: int('WEBCHAT_RATE_LIMIT', 20, 1, 100_000),
     escalateAfterMisses: int('ESCALATE_AFTER_MISSES', 2, 1, 100),
     workingHours: str('WORKING_HOURS', 'Mon–Fri 9:00–21:00, Sat–Sun 10:00–18:00 (Moscow time)'),
     sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365),
