@@ -145,6 +145,8 @@ function kindOf(word: string): { kind: Kind | null; stem: string } {
   const s = stem(word);
   const direct = KEYWORDS[s] ?? KEYWORDS[word];
   if (direct) return { kind: direct, stem: s };
+  // "живой", "живого", "живым", "живово" (typo)
+  if (/^жив(ой|ого|ым|ом|ые|ых|ая|ую|ово|аго)$/.test(word)) return { kind: 'alive', stem: 'жив' };
   if (s.length < 5 && word.length < 5) return { kind: null, stem: s };
   const cached = fuzzyCache.get(s);
   if (cached !== undefined) return { kind: cached, stem: s };
@@ -200,11 +202,10 @@ export function isHumanRequest(text: string): boolean {
         break;
       }
       case 'person': {
-        // "человека!", "менеджера пожалуйста", "representative"
-        if (meaningful.length <= 2 && meaningful.every((m) => m.kind === 'person' || m.kind === 'want')) {
-          // "someone"/"people"/"support" alone are not requests
-          if (!['someon', 'somebodi', 'peopl', 'support', 'поддержк', 'люд'].includes(t.stem)) return true;
-        }
+        // "человека!", "менеджера пожалуйста", "representative", "менеджера дайте", "пазавите менеджера"
+        const weak = ['someon', 'somebodi', 'peopl', 'support', 'поддержк', 'люд'].includes(t.stem);
+        const counted = ['скольк', 'нескольк', 'много', 'how', 'mani'].includes(prev);
+        if (!weak && !counted && meaningful.length <= 2) return true;
         // a verb of contact near the person word: "позовите менеджера", "talk to someone", "соедините с сотрудником"
         for (let j = Math.max(0, i - 4); j < Math.min(n, i + 3); j++) {
           if (toks[j]!.kind === 'verb') return true;

@@ -58,6 +58,10 @@ export interface MatchThresholds {
   suggest: number;
   /** How they were obtained: learnt from held-out phrasings of the KB, library defaults, or given by the caller. */
   source: 'cross-validation' | 'default' | 'manual';
-  /** Precision of `answer` decisions that the learnt threshold aims at, on held-out phrasings. */
-  targetPrecision?: number;
+  /** The runner-up/top probability ratio above which the matcher suggests instead of answering (1 = never). */
+  ambiguityRatio?: number;
+  /** Cost of a wrong answer relative to a right one that the learnt answer threshold was optimised for. */
+  wrongAnswerCost?: number;
+  /** Precision of `answer` decisions at the learnt threshold, on the KB's held-out phrasings (pessimistic). */
+  heldOutPrecision?: number;
 }

@@ -1,5 +1,5 @@
 /**
- * The scoring core: features + softmax classifier + nearest-phrasing (kNN) index + entry centroids.
+ * The scoring core: features + softmax classifier + nearest-phrasing (kNN) index.
  * One core is trained for the final matcher and one per cross-validation fold.
  * @module
  */
@@ -9,26 +9,29 @@ import { DEFAULT_SOFTMAX, SoftmaxModel, type SoftmaxConfig } from './softmax.js'
 export interface CoreConfig {
   features: Partial<FeatureConfig>;
   softmax: SoftmaxConfig;
-  /** Weight of the nearest phrasing's cosine, added to the classifier's logits. */
+  /** Weight of the nearest phrasing's cosine, added to the classifier's logits (the matcher learns it by CV). */
   knnWeight: number;
-  /** Weight of the entry centroid's cosine, added to the logits. */
-  centroidWeight: number;
-  /** Temperature applied to the combined logits. */
-  temperature: number;
   /** Example weight of an entry's answer text in the classifier (0 = unused). */
   answerWeight: number;
   /** Feature groups (0 word, 1 bigram, 2 char, 3 concept) used by the nearest-phrasing index. */
   knnGroups: number[];
+  /**
+   * Class balancing exponent: each phrasing's training weight is (mean phrasings per entry / entry's phrasings)^balance.
+   * 0 = none, 1 = every entry weighs the same. The number of phrasings an author wrote is not how often customers ask.
+   */
+  balance: number;
+  /** Features in more than this share of the phrasings are left out of the nearest-phrasing index (speed). */
+  knnMaxDf: number;
 }
 
 export const DEFAULT_CORE: CoreConfig = {
   features: {},
   softmax: DEFAULT_SOFTMAX,
-  knnWeight: 6,
-  centroidWeight: 6,
-  temperature: 1,
-  answerWeight: 0.3,
+  knnWeight: 0,
+  answerWeight: 2,
   knnGroups: [0, 1, 2, 3],
+  balance: 0,
+  knnMaxDf: 0.05,
 };
 
 export interface CoreDoc {
@@ -36,14 +39,14 @@ export interface CoreDoc {
   cls: number;
   /** Example weight (1 for phrasings). */
   weight: number;
-  /** True for phrasings (used by the kNN index and centroids); false for answer texts. */
+  /** True for phrasings (used by the kNN index); false for answer texts. */
   phrasing: boolean;
 }
 
 /** Scores of one message against every class. */
 export interface CoreScores {
-  /** Combined probabilities (softmax of logits + kNN + centroid terms), length = classes. */
-  prob: Float64Array;
+  /** Classifier logits, length = classes. */
+  logits: Float64Array;
   /** Best cosine to one of the class's phrasings (0 when none shares a feature). */
   knn: Float64Array;
   /** Index (into the core's docs) of that phrasing, -1 when none. */
@@ -65,7 +68,6 @@ export class Core {
   readonly fz: Featurizer;
   private readonly model: SoftmaxModel;
   private readonly postings: (Postings | undefined)[];
-  private readonly centroids: (Postings | undefined)[];
   private readonly docClass: Int32Array;
   readonly docCount: number;
   private readonly wordVocab: Set<string>;
@@ -89,11 +91,16 @@ export class Core {
     const xs: SparseVec[] = [];
     const ys: number[] = [];
     const ws: number[] = [];
+    const perClass = new Float64Array(classes);
+    for (const d of phr) perClass[d.cls]!++;
+    const nonEmpty = perClass.filter((x) => x > 0).length;
+    const meanPer = nonEmpty > 0 ? phr.length / nonEmpty : 1;
     docs.forEach((d, i) => {
       if (vecs[i]!.idx.length === 0 || d.weight <= 0) return;
       xs.push(vecs[i]!);
       ys.push(d.cls);
-      ws.push(d.weight);
+      const bal = cfg.balance > 0 && perClass[d.cls]! > 0 ? Math.pow(meanPer / perClass[d.cls]!, cfg.balance) : 1;
+      ws.push(d.weight * bal);
     });
     this.model.train(xs, Int32Array.from(ys), Float32Array.from(ws), cfg.softmax);
 
@@ -108,22 +115,7 @@ export class Core {
     });
     this.docClass = Int32Array.from(docClass);
     this.docCount = phrVecs.length;
-    this.postings = invert(phrVecs, this.fz.dim);
-
-    // centroids (mean of a class's phrasing vectors, normalised), stored feature-major
-    const acc: Map<number, number>[] = Array.from({ length: classes }, () => new Map());
-    phrVecs.forEach((v, i) => {
-      const m = acc[docClass[i]!]!;
-      for (let k = 0; k < v.idx.length; k++) m.set(v.idx[k]!, (m.get(v.idx[k]!) ?? 0) + v.val[k]!);
-    });
-    const cents: SparseVec[] = acc.map((m) => {
-      const ids = [...m.keys()].sort((a, b) => a - b);
-      let n = 0;
-      for (const id of ids) n += m.get(id)! ** 2;
-      const s = n > 0 ? 1 / Math.sqrt(n) : 0;
-      return { idx: Int32Array.from(ids), val: Float32Array.from(ids.map((id) => m.get(id)! * s)) };
-    });
-    this.centroids = invert(cents, this.fz.dim);
+    this.postings = invert(phrVecs, this.fz.dim, Math.max(50, Math.floor(cfg.knnMaxDf * phrVecs.length)));
 
     this.docScore = new Float32Array(this.docCount);
     this.touched = new Int32Array(this.docCount);
@@ -140,14 +132,11 @@ export class Core {
     let known = 0;
     for (const s of a.stems) if (this.wordVocab.has(s)) known++;
     const coverage = a.stems.length === 0 ? 0 : known / a.stems.length;
-    if (x.idx.length === 0) {
-      const prob = new Float64Array(C).fill(C > 0 ? 1 / C : 0);
-      return { prob, knn, bestDoc, coverage, nnz: 0 };
-    }
+    if (x.idx.length === 0) return { logits, knn, bestDoc, coverage, nnz: 0 };
     this.model.logits(x, logits);
 
-    // nearest phrasing per class
-    const xr = restrict(x, this.fz, new Set(this.cfg.knnGroups));
+    // nearest phrasing per class; long messages use only their KNN_MAX_TERMS heaviest features (bounded cost)
+    const xr = topTerms(restrict(x, this.fz, new Set(this.cfg.knnGroups)), KNN_MAX_TERMS);
     let nt = 0;
     const ds = this.docScore;
     for (let k = 0; k < xr.idx.length; k++) {
@@ -176,34 +165,21 @@ export class Core {
         bestDoc[c] = d;
       }
     }
-    // centroid cosine
-    const cent = new Float64Array(C);
-    for (let k = 0; k < xr.idx.length; k++) {
-      const p = this.centroids[xr.idx[k]!];
-      if (!p) continue;
-      const qv = xr.val[k]!;
-      for (let j = 0; j < p.doc.length; j++) cent[p.doc[j]!]! += qv * p.w[j]!;
-    }
-    const { knnWeight, centroidWeight, temperature } = this.cfg;
-    let max = -Infinity;
-    for (let c = 0; c < C; c++) {
-      const z = (logits[c]! + knnWeight * knn[c]! + centroidWeight * cent[c]!) / temperature;
-      logits[c] = z;
-      if (z > max) max = z;
-    }
-    let sum = 0;
-    for (let c = 0; c < C; c++) {
-      const e = Math.exp(logits[c]! - max);
-      logits[c] = e;
-      sum += e;
-    }
-    for (let c = 0; c < C; c++) logits[c] = logits[c]! / sum;
-    return { prob: logits, knn, bestDoc, coverage, nnz: x.idx.length };
+    return { logits, knn, bestDoc, coverage, nnz: x.idx.length };
   }
 
   scoreText(text: string): CoreScores {
     return this.score(analyze(text));
   }
+}
+
+/** Query features used by the nearest-phrasing search at most (the heaviest ones: rare, short postings). */
+const KNN_MAX_TERMS = 192;
+
+function topTerms(v: SparseVec, k: number): SparseVec {
+  if (v.idx.length <= k) return v;
+  const order = Array.from(v.val.keys()).sort((a, b) => v.val[b]! - v.val[a]!).slice(0, k);
+  return { idx: Int32Array.from(order, (i) => v.idx[i]!), val: Float32Array.from(order, (i) => v.val[i]!) };
 }
 
 function restrict(v: SparseVec, fz: Featurizer, groups: Set<number>): SparseVec {
@@ -221,16 +197,18 @@ function restrict(v: SparseVec, fz: Featurizer, groups: Set<number>): SparseVec 
   return { idx: Int32Array.from(idx), val: Float32Array.from(val.map((x) => x * s)) };
 }
 
-function invert(vecs: SparseVec[], dim: number): (Postings | undefined)[] {
+/** Inverted index; features with more than `maxDf` postings are left out (they add little to a cosine). */
+function invert(vecs: SparseVec[], dim: number, maxDf = Infinity): (Postings | undefined)[] {
   const counts = new Int32Array(dim);
   for (const v of vecs) for (let k = 0; k < v.idx.length; k++) counts[v.idx[k]!]!++;
   const out: (Postings | undefined)[] = new Array(dim);
   const fill = new Int32Array(dim);
-  for (let f = 0; f < dim; f++) if (counts[f]! > 0) out[f] = { doc: new Int32Array(counts[f]!), w: new Float32Array(counts[f]!) };
+  for (let f = 0; f < dim; f++) if (counts[f]! > 0 && counts[f]! <= maxDf) out[f] = { doc: new Int32Array(counts[f]!), w: new Float32Array(counts[f]!) };
   vecs.forEach((v, d) => {
     for (let k = 0; k < v.idx.length; k++) {
       const f = v.idx[k]!;
-      const p = out[f]!;
+      const p = out[f];
+      if (!p) continue;
       const i = fill[f]!++;
       p.doc[i] = d;
       p.w[i] = v.val[k]!;

@@ -3,7 +3,7 @@
  * TF-IDF weighted per group and L2-normalised.
  * @module
  */
-import { conceptsOf } from './lexicon.js';
+import { conceptsOf, conceptsOfPair } from './lexicon.js';
 import { FILLER_WORDS, STOP_WORDS } from './stopwords.js';
 import { stem, words } from './text.js';
 
@@ -21,16 +21,31 @@ export interface FeatureConfig {
   charMax: number;
   /** Use sublinear tf (1 + log tf). */
   sublinearTf: boolean;
+  /** Content-word pairs (order-free) within this many content words; 1 = adjacent only. */
+  pairWindow: number;
+  /** Word prefixes of this length (words longer than it) as extra word features; 0 = off. */
+  prefix: number;
+  /** Unstemmed words as extra word features. */
+  rawWords: boolean;
+  /** Also character n-grams across word boundaries (over the whole message), this long; 0 = off. */
+  crossChar: number;
+  /** Drop features seen in fewer training phrasings than this (0 = automatic: 2 above 3000 phrasings, else 1). */
+  minDf: number;
 }
 
 export const DEFAULT_FEATURES: FeatureConfig = {
   wordWeight: 1,
   bigramWeight: 0.6,
   charWeight: 1,
-  conceptWeight: 0.5,
+  conceptWeight: 0.8,
   charMin: 2,
   charMax: 5,
   sublinearTf: true,
+  pairWindow: 1,
+  prefix: 0,
+  rawWords: false,
+  crossChar: 0,
+  minDf: 0,
 };
 
 /** A sparse vector: sorted unique indices and their values. */
@@ -73,18 +88,43 @@ function rawFeatures(a: Analyzed, cfg: FeatureConfig): Map<string, number>[] {
   for (let i = 0; i < stems.length; i++) {
     const s = stems[i]!;
     add(G_WORD, s);
+    if (cfg.prefix > 0 && ws[i]!.length > cfg.prefix && s.length > cfg.prefix) add(G_WORD, `>${ws[i]!.slice(0, cfg.prefix)}`);
+    if (cfg.rawWords && ws[i] !== s) add(G_WORD, `=${ws[i]}`);
     if (!STOP_WORDS.has(ws[i]!)) content.push(s);
     for (const c of conceptsOf(s, ws[i]!)) add(G_CONCEPT, c);
   }
-  for (let i = 0; i + 1 < stems.length; i++) add(G_BIGRAM, `${stems[i]} ${stems[i + 1]}`);
+  for (let i = 0; i + 1 < stems.length; i++) {
+    add(G_BIGRAM, `${stems[i]} ${stems[i + 1]}`);
+    for (const c of conceptsOfPair(stems[i]!, stems[i + 1]!)) add(G_CONCEPT, c);
+  }
   // content-word bigrams skip over stop words ("card has not arrived" -> "card arriv")
-  for (let i = 0; i + 1 < content.length; i++) add(G_BIGRAM, `~${content[i]} ${content[i + 1]}`, 0.5);
+  for (let i = 0; i + 1 < content.length; i++) {
+    for (let j = i + 1; j < Math.min(content.length, i + 1 + cfg.pairWindow); j++) {
+      const x = content[i]!;
+      const y = content[j]!;
+      add(G_BIGRAM, x < y ? `~${x} ${y}` : `~${y} ${x}`, 0.5);
+    }
+  }
   if (cfg.charWeight > 0) {
     for (const w of ws) {
       const p = ` ${w} `;
       for (let n = cfg.charMin; n <= cfg.charMax; n++) {
         if (p.length < n) break;
         for (let i = 0; i + n <= p.length; i++) add(G_CHAR, p.slice(i, i + n));
+      }
+    }
+  }
+  if (cfg.crossChar > 0 && ws.length > 1) {
+    const n = cfg.crossChar;
+    for (let i = 0; i + 1 < ws.length; i++) {
+      // the n-grams that span the space between word i and word i+1
+      const a = ws[i]!;
+      const b = ws[i + 1]!;
+      const joint = `${a.slice(-(n - 1))} ${b.slice(0, n - 1)}`;
+      const cut = Math.min(a.length, n - 1);
+      for (let k = 0; k + n <= joint.length; k++) {
+        if (k + n <= cut || k > cut) continue;
+        add(G_CHAR, `|${joint.slice(k, k + n)}`);
       }
     }
   }
@@ -131,9 +171,24 @@ export class Featurizer {
       }
     }
     const n = docs.length;
-    this.idf = new Float32Array(df.length);
-    this.groupOf = Uint8Array.from(groups);
-    for (let i = 0; i < df.length; i++) this.idf[i] = Math.log((1 + n) / (1 + df[i]!)) + 1;
+    const minDf = this.cfg.minDf > 0 ? this.cfg.minDf : n > 3000 ? 2 : 1;
+    // keep features with df >= minDf; renumber the most frequent first (their weight rows stay hot in cache)
+    const keep: number[] = [];
+    for (let i = 0; i < df.length; i++) if (df[i]! >= minDf) keep.push(i);
+    keep.sort((a, b) => df[b]! - df[a]! || a - b);
+    const newId = new Int32Array(df.length).fill(-1);
+    keep.forEach((old, i) => (newId[old] = i));
+    for (const [k, old] of this.vocab) {
+      const id = newId[old]!;
+      if (id < 0) this.vocab.delete(k);
+      else this.vocab.set(k, id);
+    }
+    this.idf = new Float32Array(keep.length);
+    this.groupOf = new Uint8Array(keep.length);
+    keep.forEach((old, i) => {
+      this.idf[i] = Math.log((1 + n) / (1 + df[old]!)) + 1;
+      this.groupOf[i] = groups[old]!;
+    });
   }
 
   /** The TF-IDF vector of an analysed text: each group L2-normalised and weighted, then the whole normalised. */

@@ -14,7 +14,7 @@
  * @module
  */
 import type { KbEntry, Language, MatchCandidate, MatchOptions, MatchResult, MatchThresholds, Matcher } from '../types.js';
-import { Core, DEFAULT_CORE, type CoreConfig, type CoreDoc, type CoreScores } from './core.js';
+import { Core, DEFAULT_CORE, type CoreConfig, type CoreDoc } from './core.js';
 import { analyze, type Analyzed, type FeatureConfig } from './features.js';
 import { DEFAULT_SOFTMAX, mulberry32, type SoftmaxConfig } from './softmax.js';
 import { detectLanguage, normalizeText } from './text.js';
@@ -26,26 +26,33 @@ export interface MatcherOptions {
   features?: Partial<FeatureConfig>;
   /** Classifier training settings. */
   softmax?: Partial<SoftmaxConfig>;
-  /** Weights of the nearest-phrasing and centroid cosines added to the classifier logits. */
+  /**
+   * Weight of the nearest-phrasing cosine added to the classifier logits. Default: learnt by cross-validation
+   * from {0, 1, 2, 4, 8}.
+   */
   knnWeight?: number;
-  centroidWeight?: number;
   /** Example weight of each entry's answer text as a (weak) training phrasing; 0 disables. Default 0.3. */
   answerWeight?: number;
   /** Fixed thresholds instead of the learnt ones (source becomes "manual"). */
   thresholds?: Partial<Pick<MatchThresholds, 'answer' | 'suggest'>>;
   /**
-   * Precision that `answer` decisions must reach on the held-out phrasings (default 0.92); the answer threshold is
-   * the lowest confidence that achieves it.
+   * Cost of a wrong answer relative to the gain of a right one (a hand-off costs 0); default 1. The answer
+   * threshold maximises (right answers − wrongAnswerCost × wrong answers) over the held-out phrasings.
    */
-  targetPrecision?: number;
+  wrongAnswerCost?: number;
   /** Share of out-of-scope messages assumed when learning thresholds (default 0.25). */
   oosPrior?: number;
   /** Out-of-scope example messages, used only as negatives for calibration (never answered). */
   negatives?: string[];
   /** Skip the cross-validation (faster build; default calibrator and thresholds). */
   calibrate?: boolean;
-  /** Number of cross-validation folds (default: 4, or 3 for KBs above 3000 phrasings). */
+  /** Number of cross-validation folds (default: 4; KBs above 3000 phrasings use one 80/20 hold-out split). */
   folds?: number;
+  /**
+   * When the second candidate's probability is more than this share of the first's, the matcher suggests instead of
+   * answering. Default: learnt with the answer threshold from {0.4, 0.5, 0.7, 1 (never)}; 0.5 without CV.
+   */
+  ambiguityRatio?: number;
   /** Language of messages without letters (default 'ru'). */
   defaultLanguage?: Language;
   seed?: number;
@@ -65,6 +72,8 @@ export interface BuiltMatcher extends Matcher {
   readonly calibrator: Calibrator;
   /** Build diagnostics: held-out accuracy of the cross-validation, timings. */
   readonly diagnostics: MatcherDiagnostics;
+  /** Runner-up / top probability ratio above which the matcher suggests instead of answering. */
+  readonly ambiguityRatio: number;
   /** The same model with other thresholds. */
   withThresholds(t: Partial<Pick<MatchThresholds, 'answer' | 'suggest'>>): BuiltMatcher;
 }
@@ -77,11 +86,16 @@ export interface MatcherDiagnostics {
   heldOutTop1: number;
   /** Held-out phrasings of left-out entries (pseudo out-of-scope) plus negatives. */
   heldOutNegatives: number;
+  /** The nearest-phrasing weight in use and how it was obtained. */
+  knnWeight: number;
 }
 
 /** Calibrator used when the KB is too small to fit one (fitted on the bundled datasets; see docs/matcher.md). */
 export const DEFAULT_CALIBRATOR: Calibrator = { bias: -4.0, weights: [0.9, 1.5, 4.0, 2.0], fittedOn: 0 };
 export const DEFAULT_THRESHOLDS = { answer: 0.6, suggest: 0.25 } as const;
+/** Candidate runner-up/top ratios above which the matcher suggests instead of answering (learnt by CV). */
+const AMBIGUITY_RATIOS = [0.4, 0.5, 0.7, 1];
+const DEFAULT_AMBIGUITY_RATIO = 0.5;
 
 /** Generic messages no support KB should answer; negatives for calibration (skipped if the KB has them). */
 const BUILTIN_NEGATIVES = [
@@ -102,16 +116,37 @@ interface Rec {
   /** The right entry is among the first three (false for out-of-scope). */
   top3: boolean;
   inScope: boolean;
+  /** Runner-up probability / top probability. */
+  ratio: number;
 }
 
-function features(s: CoreScores): { f: Rec['f']; order: number[] } {
-  const C = s.prob.length;
-  const order = topK(s.prob, Math.min(C, 5));
-  const p1 = order[0] !== undefined ? s.prob[order[0]]! : 0;
-  const p2 = order[1] !== undefined ? s.prob[order[1]]! : 0;
+/** Combined probabilities: softmax(logits + knnWeight · nearest-phrasing cosine). */
+function combine(logits: ArrayLike<number>, knn: ArrayLike<number>, knnWeight: number, out: Float64Array): Float64Array {
+  const C = out.length;
+  let max = -Infinity;
+  for (let c = 0; c < C; c++) {
+    const z = logits[c]! + knnWeight * knn[c]!;
+    out[c] = z;
+    if (z > max) max = z;
+  }
+  let sum = 0;
+  for (let c = 0; c < C; c++) {
+    const e = Math.exp(out[c]! - max);
+    out[c] = e;
+    sum += e;
+  }
+  for (let c = 0; c < C; c++) out[c] = out[c]! / sum;
+  return out;
+}
+
+/** Calibrator inputs of the top candidate, and the candidates' order. */
+function features(prob: Float64Array, knn: ArrayLike<number>, coverage: number, k = 5): { f: Rec['f']; order: number[] } {
+  const order = topK(prob, Math.min(prob.length, k));
+  const p1 = order[0] !== undefined ? prob[order[0]]! : 0;
+  const p2 = order[1] !== undefined ? prob[order[1]]! : 0;
   const p = Math.min(1 - 1e-6, Math.max(1e-6, p1));
-  const knn1 = order[0] !== undefined ? s.knn[order[0]]! : 0;
-  return { f: [Math.log(p / (1 - p)), p1 - p2, knn1, s.coverage], order };
+  const knn1 = order[0] !== undefined ? knn[order[0]]! : 0;
+  return { f: [Math.log(p / (1 - p)), p1 - p2, knn1, coverage], order };
 }
 
 function topK(arr: Float64Array, k: number): number[] {
@@ -137,24 +172,39 @@ function applyCalibrator(c: Calibrator, f: Rec['f']): number {
   return sigmoid(z);
 }
 
-/** Fits the calibrator by weighted logistic regression (Newton steps, light L2 pulling towards the defaults). */
+/** Fits the calibrator by weighted logistic regression (damped Newton steps, L2 pulling towards the defaults). */
 function fitCalibrator(recs: Rec[], weight: (r: Rec) => number): Calibrator {
   const d = 5;
   const prior = [DEFAULT_CALIBRATOR.bias, ...DEFAULT_CALIBRATOR.weights];
-  const w = [...prior];
+  let w = [...prior];
   const lambda = 1.0;
-  for (let it = 0; it < 30; it++) {
+  const xs = recs.map((r) => [1, ...r.f]);
+  const ys = recs.map((r) => (r.correct ? 1 : 0));
+  const sws = recs.map(weight);
+  const loss = (v: number[]): number => {
+    let l = 0;
+    for (let n = 0; n < xs.length; n++) {
+      let z = 0;
+      for (let i = 0; i < d; i++) z += v[i]! * xs[n]![i]!;
+      // log(1 + e^-z) for y=1, log(1 + e^z) for y=0, computed stably
+      const m = ys[n] ? -z : z;
+      l += sws[n]! * (m > 0 ? m + Math.log1p(Math.exp(-m)) : Math.log1p(Math.exp(m)));
+    }
+    for (let i = 0; i < d; i++) l += 0.5 * lambda * (v[i]! - prior[i]!) ** 2;
+    return l;
+  };
+  let cur = loss(w);
+  for (let it = 0; it < 50; it++) {
     const g = new Array<number>(d).fill(0);
     const H: number[][] = Array.from({ length: d }, () => new Array<number>(d).fill(0));
-    for (const r of recs) {
-      const x = [1, ...r.f];
+    for (let n = 0; n < xs.length; n++) {
+      const x = xs[n]!;
       let z = 0;
       for (let i = 0; i < d; i++) z += w[i]! * x[i]!;
       const p = sigmoid(z);
-      const y = r.correct ? 1 : 0;
-      const sw = weight(r);
+      const sw = sws[n]!;
       for (let i = 0; i < d; i++) {
-        g[i]! += sw * (p - y) * x[i]!;
+        g[i]! += sw * (p - ys[n]!) * x[i]!;
         for (let j = 0; j < d; j++) H[i]![j]! += sw * p * (1 - p) * x[i]! * x[j]!;
       }
     }
@@ -164,12 +214,25 @@ function fitCalibrator(recs: Rec[], weight: (r: Rec) => number): Calibrator {
     }
     const step = solve(H, g);
     if (!step) break;
-    let maxStep = 0;
-    for (let i = 0; i < d; i++) {
-      w[i]! -= step[i]!;
-      maxStep = Math.max(maxStep, Math.abs(step[i]!));
+    let t = 1;
+    let next = w;
+    let nextLoss = cur;
+    for (let ls = 0; ls < 20; ls++) {
+      const cand = w.map((v, i) => v - t * step[i]!);
+      const l = loss(cand);
+      if (l <= cur) {
+        next = cand;
+        nextLoss = l;
+        break;
+      }
+      t /= 2;
     }
-    if (maxStep < 1e-6) break;
+    if (next === w || cur - nextLoss < 1e-9) {
+      w = next;
+      break;
+    }
+    w = next;
+    cur = nextLoss;
   }
   return { bias: w[0]!, weights: [w[1]!, w[2]!, w[3]!, w[4]!], fittedOn: recs.length };
 }
@@ -192,29 +255,26 @@ function solve(A: number[][], b: number[]): number[] | null {
 }
 
 /**
- * Answer threshold maximising (in-scope answered right) / in-scope + (out-of-scope not answered) / out-of-scope,
- * i.e. answerAccuracy + oosRecall, over scored validation messages (conf < 0 = handed off before the matcher).
+ * Answer threshold for a labelled validation set: the one maximising the share of validation messages handled
+ * right — in-scope answered with the right entry, out-of-scope not answered (Larson et al.'s criterion for
+ * CLINC150). `conf < 0` marks a message handed off before the matcher; `ambiguous` ones are never answered.
  */
-export function chooseThreshold(scored: { conf: number; inScope: boolean; correct: boolean }[]): number {
-  const nIn = scored.filter((s) => s.inScope).length;
-  const nOut = scored.length - nIn;
-  const sorted = [...scored].sort((a, b) => b.conf - a.conf);
+export function chooseThreshold(scored: { conf: number; inScope: boolean; correct: boolean; ambiguous?: boolean }[]): number {
+  const nOut = scored.filter((s) => !s.inScope).length;
+  const sorted = scored.filter((s) => s.conf >= 0 && !s.ambiguous).sort((a, b) => b.conf - a.conf);
   // threshold t answers everything with conf >= t; walk t down over the distinct confidences
   let bestT = 1;
-  let bestScore = nOut > 0 ? 1 : 0; // t above every confidence: nothing answered
-  let rightIn = 0;
-  let answeredOut = 0;
+  let handled = nOut; // nothing answered: every out-of-scope message is handled right
+  let best = handled;
   for (let i = 0; i < sorted.length; i++) {
     const s = sorted[i]!;
-    if (s.conf < 0) break;
-    if (s.inScope && s.correct) rightIn++;
-    if (!s.inScope) answeredOut++;
+    if (s.inScope && s.correct) handled++;
+    if (!s.inScope) handled--;
     const next = sorted[i + 1];
     if (next && next.conf === s.conf) continue;
-    const score = (nIn ? rightIn / nIn : 0) + (nOut ? 1 - answeredOut / nOut : 0);
-    if (score > bestScore) {
-      bestScore = score;
-      bestT = next && next.conf >= 0 ? (s.conf + next.conf) / 2 : s.conf;
+    if (handled > best) {
+      best = handled;
+      bestT = next ? (s.conf + next.conf) / 2 : s.conf;
     }
   }
   return bestT;
@@ -226,14 +286,16 @@ function coreConfig(o: MatcherOptions): CoreConfig {
     features: { ...DEFAULT_CORE.features, ...o.features },
     softmax: { ...DEFAULT_SOFTMAX, ...o.softmax, ...(o.seed !== undefined ? { seed: o.seed } : {}) },
     knnWeight: o.knnWeight ?? DEFAULT_CORE.knnWeight,
-    centroidWeight: o.centroidWeight ?? DEFAULT_CORE.centroidWeight,
     answerWeight: o.answerWeight ?? DEFAULT_CORE.answerWeight,
   };
 }
 
-function answerTexts(a: KbEntry['answer']): string[] {
-  if (typeof a === 'string') return [a];
-  return Object.values(a).filter((x): x is string => typeof x === 'string');
+/** The answer texts of an entry, each followed by its topic and tags (weak evidence of what the entry is about). */
+function answerTexts(e: KbEntry): string[] {
+  const a = e.answer;
+  const texts = typeof a === 'string' ? [a] : Object.values(a ?? {}).filter((x): x is string => typeof x === 'string');
+  const extra = [e.topic ?? '', ...(Array.isArray(e.tags) ? e.tags : [])].filter((t) => typeof t === 'string').join(' ').replace(/[-_]/g, ' ');
+  return texts.map((t) => `${t} ${extra}`.trim());
 }
 
 /** Builds a matcher over the entries. Cost: one classifier training plus one per cross-validation fold. */
@@ -250,7 +312,7 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
   const answerDocs: CoreDoc[] = [];
   if (cfg.answerWeight > 0) {
     entries.forEach((e, cls) => {
-      for (const t of answerTexts(e.answer)) {
+      for (const t of answerTexts(e)) {
         const a = analyze(t);
         if (a.stems.length > 0) answerDocs.push({ analyzed: a, cls, weight: cfg.answerWeight, phrasing: false });
       }
@@ -261,12 +323,20 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
 
   // ---- cross-validation over the KB's own phrasings
   const tcv = performance.now();
-  const recs: Rec[] = [];
-  let heldOut = 0;
-  let heldOutTop1 = 0;
-  const wantCv = options.calibrate !== false && !(options.thresholds?.answer !== undefined && options.thresholds.suggest !== undefined);
+  interface Held {
+    logits: Float32Array;
+    knn: Float32Array;
+    coverage: number;
+    cls: number;
+    inScope: boolean;
+  }
+  const held: Held[] = [];
+  const C = entries.length;
+  const wantCv = options.calibrate !== false && !(options.thresholds?.answer !== undefined && options.thresholds.suggest !== undefined && options.knnWeight !== undefined);
   if (wantCv && entries.length >= 2 && phrasings.length >= 4) {
-    const k = options.folds ?? (phrasings.length > 3000 ? 3 : 4);
+    const big = phrasings.length > 3000;
+    const k = options.folds ?? (big ? 5 : 4);
+    const foldsToRun = big && options.folds === undefined ? 1 : k;
     const rnd = mulberry32((options.seed ?? 7) + 1000);
     // stratified folds: each entry's phrasings dealt round-robin from a random start
     const fold = new Int32Array(phrasings.length);
@@ -285,22 +355,15 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
     const entryOrder = [...byCls.keys()];
     shuffle(entryOrder, rnd);
     const m = Math.max(1, Math.min(Math.floor(entryOrder.length / k), Math.round(entryOrder.length * 0.15)));
-    for (let f = 0; f < k; f++) {
+    for (let f = 0; f < foldsToRun; f++) {
       const dropped = new Set(entryOrder.slice(f * m, f * m + m));
       const train = phrasings.filter((p, i) => fold[i] !== f && !dropped.has(p.cls));
       const test = phrasings.filter((_, i) => fold[i] === f);
       const present = new Set(train.map((p) => p.cls));
-      const fc = new Core([...toDocs(train), ...answerDocs.filter((d) => !dropped.has(d.cls))], entries.length, cfg);
+      const fc = new Core([...toDocs(train), ...answerDocs.filter((d) => !dropped.has(d.cls))], C, cfg);
       for (const p of test) {
         const s = fc.score(p.analyzed);
-        const { f: feats, order } = features(s);
-        const inScope = present.has(p.cls);
-        const correct = inScope && order[0] === p.cls;
-        recs.push({ f: feats, correct, top3: inScope && order.slice(0, 3).includes(p.cls), inScope });
-        if (inScope) {
-          heldOut++;
-          if (correct) heldOutTop1++;
-        }
+        held.push({ logits: Float32Array.from(s.logits), knn: Float32Array.from(s.knn), coverage: s.coverage, cls: p.cls, inScope: present.has(p.cls) });
       }
     }
     // explicit negatives, scored by the final core
@@ -308,11 +371,43 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
     for (const t of [...BUILTIN_NEGATIVES, ...(options.negatives ?? [])]) {
       if (kbNorm.has(normalizeText(t))) continue;
       const s = core.score(analyze(t));
-      const { f: feats } = features(s);
-      if (feats[2] >= 0.95) continue; // the KB holds this phrasing in all but punctuation
-      recs.push({ f: feats, correct: false, top3: false, inScope: false });
+      if (s.nnz === 0) continue;
+      let maxKnn = 0;
+      for (let c = 0; c < C; c++) maxKnn = Math.max(maxKnn, s.knn[c]!);
+      if (maxKnn >= 0.95) continue; // the KB holds this phrasing in all but punctuation
+      held.push({ logits: Float32Array.from(s.logits), knn: Float32Array.from(s.knn), coverage: s.coverage, cls: -1, inScope: false });
     }
   }
+  // nearest-phrasing weight: the one with the best held-out top-1 accuracy (ties: the smaller)
+  let knnWeight = cfg.knnWeight;
+  const buf = new Float64Array(C);
+  const inScopeHeld = held.filter((h) => h.inScope);
+  if (options.knnWeight === undefined && inScopeHeld.length >= 10) {
+    let best = -1;
+    for (const w of [0, 1, 2, 4, 8]) {
+      let ok = 0;
+      for (const h of inScopeHeld) {
+        combine(h.logits, h.knn, w, buf);
+        let b = 0;
+        for (let c = 1; c < C; c++) if (buf[c]! > buf[b]!) b = c;
+        if (b === h.cls) ok++;
+      }
+      if (ok > best + 0.002 * inScopeHeld.length) {
+        best = ok;
+        knnWeight = w;
+      }
+    }
+  }
+  const recs: Rec[] = held.map((h) => {
+    const prob = combine(h.logits, h.knn, knnWeight, buf);
+    const { f, order } = features(prob, h.knn, h.coverage, 3);
+    const correct = h.inScope && order[0] === h.cls;
+    const p1 = prob[order[0]!]!;
+    const p2 = order[1] !== undefined ? prob[order[1]]! : 0;
+    return { f, correct, top3: h.inScope && order.includes(h.cls), inScope: h.inScope, ratio: p1 > 0 ? p2 / p1 : 0 };
+  });
+  const heldOut = inScopeHeld.length;
+  const heldOutTop1 = recs.filter((r) => r.correct).length;
   const cvMs = performance.now() - tcv;
 
   // ---- calibrator and thresholds
@@ -322,33 +417,47 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
   const weightOf = (r: Rec): number => (r.inScope ? (1 - oosPrior) / Math.max(1, nIn) : oosPrior / Math.max(1, nOut)) * recs.length;
   let calibrator = DEFAULT_CALIBRATOR;
   let learnt = false;
-  const targetPrecision = options.targetPrecision ?? 0.92;
+  const wrongCost = options.wrongAnswerCost ?? 1;
+  let heldOutPrecision: number | undefined;
   let answerT: number = DEFAULT_THRESHOLDS.answer;
+  let ambiguityRatio = options.ambiguityRatio ?? DEFAULT_AMBIGUITY_RATIO;
   let suggestT: number = DEFAULT_THRESHOLDS.suggest;
   if (nIn >= 8 && nOut >= 4 && recs.some((r) => r.correct)) {
     calibrator = fitCalibrator(recs, weightOf);
     const confs = recs.map((r) => ({ r, c: applyCalibrator(calibrator, r.f), w: weightOf(r) }));
     confs.sort((a, b) => b.c - a.c);
-    // answer: the lowest confidence whose cumulative (weighted) precision still meets the target
-    let right = 0;
-    let all = 0;
-    answerT = 1;
-    for (let i = 0; i < confs.length; i++) {
-      const x = confs[i]!;
-      all += x.w;
-      if (x.r.correct) right += x.w;
-      const next = confs[i + 1];
-      if (next && next.c === x.c) continue;
-      if (all > 0 && right / all >= targetPrecision) answerT = x.c;
+    // answer: the calibrated confidence estimates P(right) for a held-out phrasing; answering has the expected
+    // utility conf·1 − (1 − conf)·wrongCost, positive above wrongCost / (1 + wrongCost) (0.5 by default). The raw
+    // score behind that level is per KB: the calibrator is fitted on this KB's held-out phrasings.
+    answerT = wrongCost / (1 + wrongCost);
+    // ambiguity ratio: the candidate with the best realised utility on the held-out records at that threshold
+    let bestUtility = -Infinity;
+    for (const ratio of options.ambiguityRatio !== undefined ? [options.ambiguityRatio] : AMBIGUITY_RATIOS) {
+      let utility = 0;
+      let right = 0;
+      let all = 0;
+      for (const x of confs) {
+        if (x.c < answerT || x.r.ratio > ratio) continue;
+        utility += x.r.correct ? x.w : -wrongCost * x.w;
+        all += x.w;
+        if (x.r.correct) right += x.w;
+      }
+      if (utility > bestUtility + 1e-9) {
+        bestUtility = utility;
+        ambiguityRatio = ratio;
+        heldOutPrecision = all > 0 ? right / all : undefined;
+      }
     }
     answerT = Math.min(0.98, Math.max(0.3, answerT));
-    // suggest: keep lowering while good suggestions (right entry in the top 3) outweigh useless ones
+    // suggest: keep lowering while good suggestions (right entry in the top 3) outweigh useless ones. A top-3 hit
+    // counts only for what it beats chance by: in a KB of 8 entries, any 3 buttons hold the right one 3 times in 8.
+    const hitValue = 1 - Math.min(3, C) / C;
     let gain = 0;
     let bestGain = 0;
     suggestT = answerT;
     for (const x of confs) {
-      if (x.c >= answerT) continue;
-      gain += x.r.top3 ? x.w : -x.w;
+      if (x.c >= answerT && x.r.ratio <= ambiguityRatio) continue;
+      gain += x.r.top3 ? x.w * hitValue : -x.w;
       if (gain > bestGain) {
         bestGain = gain;
         suggestT = x.c;
@@ -362,7 +471,9 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
     answer: manual?.answer ?? answerT,
     suggest: Math.min(manual?.suggest ?? suggestT, manual?.answer ?? answerT),
     source: manual && (manual.answer !== undefined || manual.suggest !== undefined) ? 'manual' : learnt ? 'cross-validation' : 'default',
-    ...(learnt ? { targetPrecision } : {}),
+    ambiguityRatio,
+    ...(learnt ? { wrongAnswerCost: wrongCost } : {}),
+    ...(learnt && heldOutPrecision !== undefined ? { heldOutPrecision } : {}),
   };
   const diagnostics: MatcherDiagnostics = {
     buildMs: performance.now() - t0,
@@ -370,18 +481,21 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
     heldOut,
     heldOutTop1: heldOut ? heldOutTop1 / heldOut : 0,
     heldOutNegatives: recs.filter((r) => !r.inScope).length,
+    knnWeight,
   };
-  return makeMatcher(entries, phrasings, core, calibrator, thresholds, diagnostics, options.defaultLanguage ?? 'ru');
+  return makeMatcher(entries, phrasings, core, knnWeight, calibrator, thresholds, diagnostics, options.defaultLanguage ?? 'ru', ambiguityRatio);
 }
 
 function makeMatcher(
   entries: KbEntry[],
   phrasings: { text: string; cls: number }[],
   core: Core,
+  knnWeight: number,
   calibrator: Calibrator,
   thresholds: MatchThresholds,
   diagnostics: MatcherDiagnostics,
   defaultLanguage: Language,
+  ambiguityRatio: number,
 ): BuiltMatcher {
   const phrasingText = phrasings.map((p) => p.text);
   function match(text: string, mo: MatchOptions = {}): MatchResult {
@@ -391,19 +505,23 @@ function makeMatcher(
     const a = analyze(text);
     const s = core.score(a);
     if (s.nnz === 0) return { decision: 'none', confidence: 0, ranked: [], language };
-    const { f, order } = features(s);
+    const prob = combine(s.logits, s.knn, knnWeight, new Float64Array(entries.length));
+    const { f, order } = features(prob, s.knn, s.coverage, Math.max(limit, 1));
     const conf = applyCalibrator(calibrator, f);
-    const p1 = s.prob[order[0]!]!;
+    const p1 = prob[order[0]!]!;
     const ranked: MatchCandidate[] = order.slice(0, limit).map((c) => {
       const e = entries[c]!;
       const d = s.bestDoc[c]!;
       return {
         entryId: e.id,
-        confidence: p1 > 0 ? (conf * s.prob[c]!) / p1 : 0,
+        confidence: p1 > 0 ? (conf * prob[c]!) / p1 : 0,
         question: d >= 0 ? phrasingText[d]! : (e.questions[0] ?? ''),
       };
     });
-    const decision = conf >= thresholds.answer ? 'answer' : conf >= thresholds.suggest ? 'suggest' : 'none';
+    // two close candidates: offer both rather than pick one
+    const p2 = order[1] !== undefined ? prob[order[1]]! : 0;
+    const ambiguous = p1 > 0 && p2 / p1 > ambiguityRatio;
+    const decision = conf >= thresholds.answer && !ambiguous ? 'answer' : conf >= thresholds.suggest ? 'suggest' : 'none';
     return { decision, confidence: conf, ranked, language };
   }
   return {
@@ -412,10 +530,11 @@ function makeMatcher(
     thresholds,
     calibrator,
     diagnostics,
+    ambiguityRatio,
     withThresholds(t) {
       const answer = t.answer ?? thresholds.answer;
-      const next: MatchThresholds = { answer, suggest: Math.min(t.suggest ?? thresholds.suggest, answer), source: 'manual' };
-      return makeMatcher(entries, phrasings, core, calibrator, next, diagnostics, defaultLanguage);
+      const next: MatchThresholds = { answer, suggest: Math.min(t.suggest ?? thresholds.suggest, answer), source: 'manual', ambiguityRatio };
+      return makeMatcher(entries, phrasings, core, knnWeight, calibrator, next, diagnostics, defaultLanguage, ambiguityRatio);
     },
   };
 }

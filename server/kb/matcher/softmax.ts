@@ -6,15 +6,25 @@
 import type { SparseVec } from './features.js';
 
 export interface SoftmaxConfig {
+  /** Passes over the data; 0 = automatic ({@link autoEpochs}). */
   epochs: number;
   /** Initial learning rate; decays linearly to 10 % over the run. */
   lr: number;
   /** L2 strength per example. */
   l2: number;
   seed: number;
+  /** Feature dropout during training (probability of dropping each feature of an example, per step). */
+  dropout: number;
+  /** Average the weights over the epoch ends of the last `average` share of the run (0 = off). */
+  average: number;
 }
 
-export const DEFAULT_SOFTMAX: SoftmaxConfig = { epochs: 12, lr: 1.0, l2: 1e-5, seed: 1 };
+export const DEFAULT_SOFTMAX: SoftmaxConfig = { epochs: 0, lr: 1.0, l2: 1e-5, seed: 1, dropout: 0.4, average: 0 };
+
+/** Epochs when `epochs` is 0: more passes over small KBs (cheap), fewer over large ones. */
+export function autoEpochs(examples: number): number {
+  return Math.min(60, Math.max(12, Math.ceil(150_000 / Math.max(1, examples))));
+}
 
 export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -52,7 +62,14 @@ export class SoftmaxModel {
       if (f >= this.dim) continue;
       const v = val[k]!;
       const base = f * C;
-      for (let c = 0; c < C; c++) out[c]! += W[base + c]! * v;
+      let c = 0;
+      for (; c + 4 <= C; c += 4) {
+        out[c]! += W[base + c]! * v;
+        out[c + 1]! += W[base + c + 1]! * v;
+        out[c + 2]! += W[base + c + 2]! * v;
+        out[c + 3]! += W[base + c + 3]! * v;
+      }
+      for (; c < C; c++) out[c]! += W[base + c]! * v;
     }
     const s = this.scale;
     for (let c = 0; c < C; c++) out[c] = out[c]! * s + this.b[c]!;
@@ -68,9 +85,22 @@ export class SoftmaxModel {
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
     const rnd = mulberry32(cfg.seed);
-    const total = cfg.epochs * n;
+    const epochs = cfg.epochs > 0 ? cfg.epochs : autoEpochs(n);
+    const total = epochs * n;
+    let maxNnz = 0;
+    for (const x of xs) if (x.idx.length > maxNnz) maxNnz = x.idx.length;
+    const dIdx = new Int32Array(maxNnz);
+    const dVal = new Float32Array(maxNnz);
+    const active = new Int32Array(C);
+    const grad = new Float64Array(C);
+    const B = this.b;
+    const gMin = 1e-6 * cfg.lr;
     let step = 0;
-    for (let ep = 0; ep < cfg.epochs; ep++) {
+    const avgFrom = cfg.average > 0 ? Math.max(0, Math.floor(epochs * (1 - cfg.average))) : epochs;
+    let avgW: Float32Array | null = null;
+    let avgB: Float64Array | null = null;
+    let avgN = 0;
+    for (let ep = 0; ep < epochs; ep++) {
       for (let i = n - 1; i > 0; i--) {
         const j = Math.floor(rnd() * (i + 1));
         const t = order[i]!;
@@ -87,35 +117,84 @@ export class SoftmaxModel {
         // lazy L2: W_true = scale * W
         this.scale *= 1 - lr * cfg.l2;
         if (this.scale < 1e-4) this.rescale();
-        this.logits(x, z);
+        let xi = x;
+        if (cfg.dropout > 0) {
+          const sc = 1 / (1 - cfg.dropout);
+          let m = 0;
+          for (let k = 0; k < x.idx.length; k++) {
+            if (rnd() >= cfg.dropout) {
+              dIdx[m] = x.idx[k]!;
+              dVal[m] = x.val[k]! * sc;
+              m++;
+            }
+          }
+          xi = { idx: dIdx.subarray(0, m), val: dVal.subarray(0, m) };
+        }
+        // forward (inlined logits)
+        const xIdx = xi.idx;
+        const xVal = xi.val;
+        const nnz = xIdx.length;
+        const scale = this.scale;
+        for (let c = 0; c < C; c++) z[c] = 0;
+        for (let k = 0; k < nnz; k++) {
+          const base = xIdx[k]! * C;
+          const v = xVal[k]!;
+          let c = 0;
+          for (; c + 4 <= C; c += 4) {
+            z[c]! += W[base + c]! * v;
+            z[c + 1]! += W[base + c + 1]! * v;
+            z[c + 2]! += W[base + c + 2]! * v;
+            z[c + 3]! += W[base + c + 3]! * v;
+          }
+          for (; c < C; c++) z[c]! += W[base + c]! * v;
+        }
         let max = -Infinity;
-        for (let c = 0; c < C; c++) if (z[c]! > max) max = z[c]!;
+        for (let c = 0; c < C; c++) {
+          const v = z[c]! * scale + B[c]!;
+          z[c] = v;
+          if (v > max) max = v;
+        }
         let sum = 0;
         for (let c = 0; c < C; c++) {
           const e = Math.exp(z[c]! - max);
           z[c] = e;
           sum += e;
         }
-        // z := gradient of the loss w.r.t. the logits, times -lr*sw
+        // gradient w.r.t. the logits, times -lr*sw; only classes with a non-negligible gradient are updated
         const g0 = -lr * sw;
+        let na = 0;
         for (let c = 0; c < C; c++) {
-          const p = z[c]! / sum;
-          z[c] = g0 * (p - (c === y ? 1 : 0));
-          this.b[c]! += z[c]! * 0.1;
-        }
-        const inv = 1 / this.scale;
-        const { idx, val } = x;
-        for (let k = 0; k < idx.length; k++) {
-          const base = idx[k]! * C;
-          const v = val[k]! * inv;
-          for (let c = 0; c < C; c++) {
-            const g = z[c]!;
-            if (g > 1e-7 || g < -1e-7) W[base + c]! += g * v;
+          const g = g0 * (z[c]! / sum - (c === y ? 1 : 0));
+          if (g > gMin || g < -gMin) {
+            active[na] = c;
+            grad[na] = g;
+            na++;
+            B[c]! += g * 0.1;
           }
         }
+        const inv = 1 / scale;
+        for (let k = 0; k < nnz; k++) {
+          const base = xIdx[k]! * C;
+          const v = xVal[k]! * inv;
+          for (let a = 0; a < na; a++) W[base + active[a]!]! += grad[a]! * v;
+        }
+      }
+      if (ep >= avgFrom) {
+        this.rescale();
+        if (!avgW) {
+          avgW = new Float32Array(W.length);
+          avgB = new Float64Array(C);
+        }
+        for (let i = 0; i < W.length; i++) avgW[i]! += W[i]!;
+        for (let c = 0; c < C; c++) avgB![c]! += B[c]!;
+        avgN++;
       }
     }
     this.rescale();
+    if (avgW && avgN > 1) {
+      for (let i = 0; i < W.length; i++) W[i] = avgW[i]! / avgN;
+      for (let c = 0; c < C; c++) this.b[c] = avgB![c]! / avgN;
+    }
   }
 
   private rescale(): void {

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { buildMatcher } from '../../../server/kb/matcher/index.js';
+import { analyze } from '../../../server/kb/matcher/features.js';
+import { normalizeText, words } from '../../../server/kb/matcher/text.js';
+import { MINI_KB } from './fixtures/mini-kb.js';
+
+const matcher = buildMatcher(MINI_KB);
+
+describe('text normalisation', () => {
+  it('lower-cases, maps ё to е, strips punctuation, repairs mixed scripts, squeezes repeats', () => {
+    expect(normalizeText('Ещё  РАЗ!!! Привет, мир?')).toBe('еще раз привет мир');
+    expect(words('дoставка')).toEqual(['доставка']); // Latin "o" inside a Cyrillic word
+    expect(words('heeeelp')).toEqual(['heelp']);
+  });
+  it('drops greetings and politeness around the question', () => {
+    expect(analyze('Здравствуйте! Подскажите, пожалуйста, где заказ?').words).toEqual(['где', 'заказ']);
+    expect(analyze('hi there, thanks').words).toEqual(['there']);
+  });
+});
+
+describe('buildMatcher', () => {
+  it('exposes size and learnt thresholds', () => {
+    expect(matcher.size).toEqual({ entries: 8, phrasings: MINI_KB.reduce((n, e) => n + e.questions.length, 0) });
+    expect(matcher.thresholds.source).toBe('cross-validation');
+    expect(matcher.thresholds.answer).toBeGreaterThan(matcher.thresholds.suggest);
+    expect(matcher.thresholds.answer).toBeLessThan(1);
+    expect(matcher.thresholds.suggest).toBeGreaterThan(0);
+    expect(matcher.diagnostics.heldOut).toBeGreaterThan(0);
+  });
+
+  it.each([
+    // word-form change + typo + greeting, Russian
+    ['Здравствуйте, сколько дней идет доставкаа?', 'delivery-time'],
+    ['забыла пароль от акаунта', 'password-reset'],
+    ['принимаете оплату картами?', 'payment-methods'],
+    // English: word forms and typos
+    ['i forgott my pasword', 'password-reset'],
+    ['when will my orders arive?', 'delivery-time'],
+    ['hi! how many days does the shiping take', 'delivery-time'],
+  ])('answers a paraphrase: %s', (text, id) => {
+    const r = matcher.match(text);
+    expect(r.ranked[0]?.entryId).toBe(id);
+    expect(r.decision).toBe('answer');
+    expect(r.confidence).toBeGreaterThanOrEqual(matcher.thresholds.answer);
+    expect(r.confidence).toBeLessThanOrEqual(1);
+  });
+
+  it('guesses the language', () => {
+    expect(matcher.match('где мой заказ').language).toBe('ru');
+    expect(matcher.match('where is my order').language).toBe('en');
+  });
+
+  it.each(['какая погода в париже завтра', 'who won the football match yesterday', 'расскажи анекдот'])(
+    'returns none for an unrelated message: %s',
+    (text) => {
+      const r = matcher.match(text);
+      expect(r.decision).toBe('none');
+      expect(r.confidence).toBeLessThan(matcher.thresholds.suggest);
+    },
+  );
+
+  it('returns none with no candidates for an empty message', () => {
+    expect(matcher.match('  ?!  ')).toMatchObject({ decision: 'none', confidence: 0, ranked: [] });
+  });
+
+  it('suggests the close candidates for an ambiguous message', () => {
+    const r = matcher.match('доставка');
+    expect(r.decision).toBe('suggest');
+    expect(r.ranked.slice(0, 2).map((c) => c.entryId).sort()).toEqual(['delivery-cost', 'delivery-time']);
+    // candidates carry a phrasing for the button, and are ordered by confidence
+    expect(r.ranked[0]!.question).toMatch(/доставк/i);
+    expect(r.ranked[0]!.confidence).toBeGreaterThanOrEqual(r.ranked[1]!.confidence);
+  });
+
+  it('respects limit and withThresholds', () => {
+    expect(matcher.match('доставка', { limit: 2 }).ranked).toHaveLength(2);
+    const strict = matcher.withThresholds({ answer: 0.999999 });
+    expect(strict.thresholds).toMatchObject({ answer: 0.999999, source: 'manual' });
+    expect(strict.match('забыла пароль от акаунта').decision).not.toBe('answer');
+    expect(strict.match('забыла пароль от акаунта').ranked[0]?.entryId).toBe('password-reset');
+  });
+
+  it('uses manual thresholds when given', () => {
+    const m = buildMatcher(MINI_KB, { thresholds: { answer: 0.5, suggest: 0.2 }, calibrate: false });
+    expect(m.thresholds).toMatchObject({ answer: 0.5, suggest: 0.2, source: 'manual' });
+  });
+
+  it('handles an empty KB and a one-entry KB', () => {
+    expect(buildMatcher([]).match('доставка')).toMatchObject({ decision: 'none', ranked: [] });
+    const one = buildMatcher([MINI_KB[0]!]);
+    expect(one.match('сколько идет доставка').ranked[0]?.entryId).toBe('delivery-time');
+  });
+});
