@@ -18,8 +18,20 @@ import type { Channel } from './channels/contract.js';
 import { createChannelHost } from './channels/host.js';
 import type { Config } from './config/config.js';
 import { registerAuthRoutes } from './http/auth.js';
+import { registerConsoleAgentRoutes } from './http/console-agents.js';
+import { registerConsoleCannedRoutes } from './http/console-canned.js';
+import type { ConsoleDeps } from './http/console-common.js';
+import { registerConsoleContactRoutes } from './http/console-contacts.js';
+import { registerConsoleInboxRoutes } from './http/console-inbox.js';
+import { registerConsolePages } from './http/console-pages.js';
+import { startSnoozeWaker } from './http/console-snooze.js';
+import { registerConsoleTeamRoutes } from './http/console-teams.js';
+import { registerAttachmentRoutes } from './http/attachment-routes.js';
 import { registerConversationRoutes } from './http/conversation-routes.js';
+import { registerKbRoutes } from './http/kb-routes.js';
 import { registerPages } from './http/pages.js';
+import { registerOpenApi } from './http/openapi.js';
+import { createOperations, registerOperationsRoutes, type Operations, type OperationsOptions } from './routing/operations.js';
 import { KnowledgeBase } from './kb/service.js';
 import { OutboxWorker, type OutboxOptions } from './outbox/worker.js';
 import { ConversationRouter } from './router/router.js';
@@ -43,6 +55,8 @@ export interface ChatbridgeOptions {
   channels: ChannelFactory[];
   logger?: Logger;
   outbox?: OutboxOptions;
+  /** Routing, SLA, webhooks (server/routing/operations.ts): clock and intervals, for tests. */
+  operations?: OperationsOptions;
 }
 
 export interface FirstAdmin {
@@ -63,6 +77,8 @@ export interface Chatbridge {
   log: Logger;
   /** Set when this start created the first admin. */
   firstAdmin: FirstAdmin | null;
+  /** Routing, SLA, reports, webhooks, metrics. */
+  operations: Operations;
   /** Listens and starts the channels; resolves to the base URL. */
   start(): Promise<string>;
   stop(): Promise<void>;
@@ -85,6 +101,8 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
   }) as unknown as FastifyInstance;
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
+  // Before any route, so OpenAPI at /docs describes them all.
+  await registerOpenApi(app, config.publicUrl);
   const io = new SocketServer(app.server, {
     maxHttpBufferSize: 64 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
@@ -98,6 +116,15 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
   const channels = new Map<string, Channel>();
   const outbox = new OutboxWorker(store, channels, bus, log.child({ part: 'outbox' }), options.outbox);
   const presence = new AgentPresence();
+  const operations = createOperations({
+    store,
+    bus,
+    presence,
+    io,
+    log: log.child({ part: 'operations' }),
+    defaults: { autoAssign: config.routingAutoAssign },
+    options: options.operations,
+  });
   const router = new ConversationRouter({
     store,
     kb,
@@ -106,6 +133,7 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
     config,
     log: log.child({ part: 'router' }),
     wakeOutbox: () => outbox.wake(),
+    escalation: operations.escalation,
   });
   const sessions = new Sessions(store, config.sessionTtlHours * 3600_000);
   const host = createChannelHost({
@@ -114,6 +142,17 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
     expedite: (channel, externalUserId) => {
       void store.expediteOutbox(channel, externalUserId, Date.now()).then((n) => n > 0 && outbox.wake());
     },
+    agentsOnline: () => presence.onlineAgentIds().length > 0,
+  });
+  // Channels that show the conversation's state (the widget's header: agent name, offline notice) hear of changes.
+  bus.on('conversation', (c) => {
+    const channel = channels.get(c.channel);
+    if (!channel?.conversationChanged) return;
+    void (async () => {
+      const agentName = c.assignedAgentId === null ? undefined : (await store.getAgent(c.assignedAgentId))?.name;
+      const ref = { channel: c.channel, conversationId: c.id, contactId: c.contactId, externalChatId: c.externalChatId, externalUserId: c.externalUserId };
+      await channel.conversationChanged!(ref, { status: c.status, agentName, agentsOnline: presence.onlineAgentIds().length > 0 });
+    })().catch((err: unknown) => log.warn({ err }, 'conversation change not passed to the channel'));
   });
 
   attachAgentsNamespace({
@@ -124,6 +163,7 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
     presence,
     bus,
     log: log.child({ part: 'agents' }),
+    kb,
     typingToCustomer: (conversationId, typing) => {
       void store.getConversation(conversationId).then((c) => {
         const channel = c && channels.get(c.channel);
@@ -143,7 +183,18 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
   app.get('/api/health', async () => ({ ok: true }));
   registerAuthRoutes(app, { store, sessions, secureCookies: config.publicUrl.startsWith('https:'), ttlMs: config.sessionTtlHours * 3600_000 });
   registerConversationRoutes(app, { store, sessions });
+  registerOperationsRoutes(app, operations, { store, sessions, metricsPublic: config.metricsPublic });
+  registerKbRoutes(app, { store, kb, sessions, log });
+  registerAttachmentRoutes(app, { store, sessions, channels, log });
   registerPages(app);
+  const consoleDeps: ConsoleDeps = { store, sessions, router, io, bus, presence, kb, channels, log: log.child({ part: 'console' }) };
+  registerConsoleAgentRoutes(app, consoleDeps);
+  registerConsoleTeamRoutes(app, consoleDeps);
+  registerConsoleCannedRoutes(app, consoleDeps);
+  registerConsoleContactRoutes(app, consoleDeps);
+  registerConsoleInboxRoutes(app, consoleDeps);
+  registerConsolePages(app, consoleDeps);
+  startSnoozeWaker(app, consoleDeps);
 
   const ctx: ChannelContext = {
     config,
@@ -170,16 +221,19 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
     channels,
     log,
     firstAdmin,
+    operations,
     async start() {
       await app.listen({ host: config.host, port: config.port });
       for (const channel of channels.values()) await channel.start(host);
       outbox.start();
+      await operations.start();
       started = true;
       const address = app.server.address();
       const port = typeof address === 'object' && address ? address.port : config.port;
       return `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     },
     async stop() {
+      await operations.stop();
       await outbox.stop();
       if (started) for (const channel of channels.values()) await channel.stop().catch((err: unknown) => log.warn({ err }, 'channel stop failed'));
       await app.close();

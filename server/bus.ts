@@ -4,7 +4,7 @@
  * @module
  */
 import { EventEmitter } from 'node:events';
-import type { Conversation, Message } from './store/types.js';
+import type { Conversation, ConversationEvent, Message } from './store/types.js';
 
 export interface BusEvents {
   /** A conversation changed (status, assignment, last message...). */
@@ -15,6 +15,10 @@ export interface BusEvents {
   typing: [event: { conversationId: number; who: 'contact' | 'agent'; agentId?: number; typing: boolean }];
   /** An outgoing message could not be delivered and was given up on. */
   deliveryFailed: [event: { conversationId: number; messageId: number; reason: string }];
+  /** An event was appended to the events log (read back by the event feed, server/webhooks/event-feed.ts). */
+  event: [event: ConversationEvent];
+  /** The knowledge-base matcher ran on a customer message (for the latency metric). */
+  match: [result: { ms: number; decision: string }];
 }
 
 export class Bus extends EventEmitter<BusEvents> {}

@@ -3,18 +3,13 @@
  * folder under bots/ and its line here.
  * @module
  */
-import { WebchatChannel } from '../bots/webchat/adapter.js';
+import { createDiscordChannel } from '../bots/discord/index.js';
+import { createTelegramChannel } from '../bots/telegram/index.js';
+import { createWebchatChannel } from '../bots/webchat/index.js';
 import type { ChannelFactory } from './app.js';
 
 export const defaultChannels: ChannelFactory[] = [
-  (ctx) =>
-    new WebchatChannel({
-      io: ctx.io,
-      secret: ctx.secret,
-      maxMessageLength: ctx.config.maxMessageLength,
-      allowedOrigins: ctx.config.widgetAllowedOrigins,
-      identitySecret: ctx.config.widgetIdentitySecret,
-      rateLimit: ctx.config.webchatRateLimit,
-      log: ctx.log.child({ channel: 'webchat' }),
-    }),
+  (ctx) => createWebchatChannel(ctx),
+  (ctx) => createDiscordChannel(ctx),
+  (ctx) => createTelegramChannel(ctx),
 ];

@@ -120,6 +120,30 @@ export interface ChannelHost {
   greeting(language?: string): { text: string; quickReplies: QuickReply[] };
   /** The customer is typing (shown to the agent). */
   customerTyping(channel: ChannelName, externalUserId: string, typing: boolean): void;
+  /**
+   * Whether any agent is online right now (the widget shows an offline notice otherwise).
+   * Optional so that test hosts need not implement it; absent means "unknown, assume yes".
+   */
+  agentsOnline?(): boolean;
+  /**
+   * Saves what the customer told about themselves (the widget's pre-chat form, the email left
+   * when nobody is online, or the shop's verified identity), creating the contact if it is new.
+   */
+  saveContact?(channel: ChannelName, externalUserId: string, details: ContactDetails): Promise<void>;
+}
+
+/** Name and email a customer gave (each optional; a missing one is left as it was). */
+export interface ContactDetails {
+  name?: string;
+  email?: string;
+}
+
+/** What changed in a conversation, for channels that show it (the widget's header). */
+export interface ConversationChange {
+  status: ConversationStatus;
+  /** The assigned agent's display name, when an agent has it. */
+  agentName?: string;
+  agentsOnline: boolean;
 }
 
 /** A channel adapter. */
@@ -130,6 +154,20 @@ export interface Channel {
   send(ref: ConversationRef, outbound: Outbound): Promise<DeliveryResult>;
   /** Show that an agent is typing, where the channel can. */
   typing?(ref: ConversationRef, typing: boolean): Promise<void>;
+  /** The conversation's status or assignee changed (claimed, resolved...), where the channel shows it. */
+  conversationChanged?(ref: ConversationRef, change: ConversationChange): Promise<void>;
+  /**
+   * Downloads a customer's attachment through the channel (Telegram getFile), so the console can
+   * show it without the channel's token ever reaching a browser. Null when it is gone or too big.
+   */
+  fetchAttachment?(attachment: Attachment): Promise<FetchedAttachment | null>;
+}
+
+/** An attachment's bytes as a channel returned them. */
+export interface FetchedAttachment {
+  body: Buffer | ReadableStream<Uint8Array>;
+  mimeType?: string;
+  name?: string;
 }
 
 /** Parses a channel's language code into one the knowledge base answers in. */

@@ -11,6 +11,8 @@ export function createChannelHost(deps: {
   router: ConversationRouter;
   /** Makes pending deliveries to this customer due now. */
   expedite(channel: ChannelName, externalUserId: string): void;
+  /** Whether any agent is online (for the widget's offline notice). */
+  agentsOnline?: () => boolean;
 }): ChannelHost {
   const { store, router } = deps;
   const agentNames = new Map<number, string>();
@@ -49,5 +51,9 @@ export function createChannelHost(deps: {
     greeting: (language) => router.greeting(toLanguage(language) ?? 'ru'),
     reachable: (channel, externalUserId) => deps.expedite(channel, externalUserId),
     customerTyping: (channel, externalUserId, typing) => void router.customerTyping(channel, externalUserId, typing),
+    agentsOnline: () => deps.agentsOnline?.() ?? true,
+    async saveContact(channel, externalUserId, details) {
+      await store.saveContactDetails({ channel, externalUserId, externalChatId: externalUserId, ...details, at: Date.now() });
+    },
   };
 }

@@ -30,9 +30,17 @@ export interface Config {
   appSecret?: string;
   widgetAllowedOrigins: string[];
   widgetIdentitySecret?: string;
+  /** The widget's pre-chat form (name, email): off, optional (can be skipped) or required. */
+  widgetPrechatForm: WidgetPrechatForm;
   telegram?: TelegramConfig;
   discord?: DiscordConfig;
+  /** Serve /metrics without authentication (otherwise it needs an API token or a session). */
+  metricsPublic: boolean;
+  /** Assign queued conversations to available agents automatically, until an admin changes the routing setting. */
+  routingAutoAssign: boolean;
 }
+
+export type WidgetPrechatForm = 'off' | 'optional' | 'required';
 
 export interface TelegramConfig {
   token: string;
@@ -40,12 +48,27 @@ export interface TelegramConfig {
   webhookUrl?: string;
   webhookSecret?: string;
   allowGroups: boolean;
+  /**
+   * How updates arrive: `polling` (getUpdates, the default), `webhook` (when TELEGRAM_WEBHOOK_URL
+   * is set) or `forward` (another bot owns the token and forwards updates to chatbridge).
+   */
+  mode: TelegramMode;
+  /** Shared secret of the forward endpoint (TELEGRAM_FORWARD_SECRET); required in `forward` mode. */
+  forwardSecret?: string;
+  /** Long-polling timeout in seconds (getUpdates `timeout`). */
+  pollTimeoutSeconds: number;
 }
+
+export type TelegramMode = 'polling' | 'webhook' | 'forward';
 
 export interface DiscordConfig {
   token: string;
   apiRoot?: string;
   supportChannelIds: string[];
+  /** Remove a customer's message from the public support channel once it is in their private thread. */
+  deleteSupportMessages: boolean;
+  /** REST rate limits up to this long are waited out in place; longer ones go back to the outbox. */
+  maxRateLimitWaitMs: number;
 }
 
 export class ConfigError extends Error {
@@ -124,6 +147,10 @@ export function loadConfig(env: Env = process.env): Config {
   const appSecret = optional('APP_SECRET');
   if (appSecret !== undefined && appSecret.length < 16) problems.push('APP_SECRET must be at least 16 characters long');
 
+  const prechat = str('WIDGET_PRECHAT_FORM', 'off').toLowerCase() as WidgetPrechatForm;
+  if (!['off', 'optional', 'required'].includes(prechat)) {
+    problems.push(`WIDGET_PRECHAT_FORM must be off, optional or required; got "${env.WIDGET_PRECHAT_FORM}"`);
+  }
   const publicUrl = url('PUBLIC_URL', `http://${host === '0.0.0.0' ? 'localhost' : host}:${port}`)!;
   const origins = (optional('WIDGET_ALLOWED_ORIGINS') ?? '*')
     .split(',')
@@ -140,12 +167,29 @@ export function loadConfig(env: Env = process.env): Config {
     if (webhookSecret && !/^[A-Za-z0-9_-]{1,256}$/.test(webhookSecret)) {
       problems.push('TELEGRAM_WEBHOOK_SECRET may hold only A-Z, a-z, 0-9, _ and - (1 to 256 characters)');
     }
+    const webhookUrl = url('TELEGRAM_WEBHOOK_URL');
+    if (webhookUrl && new URL(webhookUrl).pathname.replace(/\/+$/, '') === '') {
+      problems.push(`TELEGRAM_WEBHOOK_URL must include a path, such as https://support.example.com/telegram/webhook; got "${webhookUrl}"`);
+    }
+    const mode = (optional('TELEGRAM_MODE')?.toLowerCase() ?? (webhookUrl ? 'webhook' : 'polling')) as TelegramMode;
+    if (!['polling', 'webhook', 'forward'].includes(mode)) {
+      problems.push(`TELEGRAM_MODE must be polling, webhook or forward; got "${env.TELEGRAM_MODE}"`);
+    }
+    if (mode === 'webhook' && !webhookUrl) problems.push('TELEGRAM_MODE=webhook needs TELEGRAM_WEBHOOK_URL (the public https URL Telegram posts to)');
+    const forwardSecret = optional('TELEGRAM_FORWARD_SECRET');
+    if (forwardSecret !== undefined && forwardSecret.length < 16) problems.push('TELEGRAM_FORWARD_SECRET must be at least 16 characters long');
+    if (mode === 'forward' && !forwardSecret) {
+      problems.push('TELEGRAM_MODE=forward needs TELEGRAM_FORWARD_SECRET (the secret your own bot sends with each forwarded update)');
+    }
     telegram = {
       token: telegramToken,
       apiRoot: url('TELEGRAM_API_ROOT', 'https://api.telegram.org')!,
-      webhookUrl: url('TELEGRAM_WEBHOOK_URL'),
+      webhookUrl,
       webhookSecret,
       allowGroups: bool('TELEGRAM_ALLOW_GROUPS'),
+      mode: ['polling', 'webhook', 'forward'].includes(mode) ? mode : 'polling',
+      forwardSecret,
+      pollTimeoutSeconds: int('TELEGRAM_POLL_TIMEOUT', 30, 1, 50),
     };
   }
 
@@ -159,7 +203,10 @@ export function loadConfig(env: Env = process.env): Config {
         .split(',')
         .map((s) => s.trim())
         .filter(Boolean),
+      deleteSupportMessages: optional('DISCORD_DELETE_SUPPORT_MESSAGES') === undefined || bool('DISCORD_DELETE_SUPPORT_MESSAGES'),
+      maxRateLimitWaitMs: int('DISCORD_MAX_RATE_LIMIT_WAIT_MS', 5000, 0, 600_000),
     };
+    if (/\s/.test(discordToken)) problems.push('DISCORD_BOT_TOKEN must be the bare token from the Bot page of the developer portal (no spaces, no "Bot " prefix)');
     for (const id of discord.supportChannelIds) {
       if (!/^\d{1,20}$/.test(id)) problems.push(`DISCORD_SUPPORT_CHANNEL_IDS must be comma-separated channel ids (digits), got "${id}"`);
     }
@@ -182,8 +229,11 @@ export function loadConfig(env: Env = process.env): Config {
     appSecret,
     widgetAllowedOrigins: origins,
     widgetIdentitySecret: optional('WIDGET_IDENTITY_SECRET'),
+    widgetPrechatForm: ['off', 'optional', 'required'].includes(prechat) ? prechat : 'off',
     telegram,
     discord,
+    metricsPublic: bool('METRICS_PUBLIC'),
+    routingAutoAssign: bool('ROUTING_AUTO_ASSIGN'),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

@@ -6,6 +6,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { verifyPassword } from '../agents/passwords.js';
 import { SESSION_COOKIE, type Sessions } from '../agents/sessions.js';
 import type { Agent, Store } from '../store/types.js';
+import { agentForApiToken } from './api-tokens.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -17,10 +18,11 @@ export function publicAgent(agent: Agent) {
   return { id: agent.id, email: agent.email, name: agent.name, role: agent.role, active: agent.active, capacity: agent.capacity };
 }
 
-/** preHandler: 401 unless a valid session cookie is present. */
+/** preHandler: 401 unless a valid session cookie (or API token) is present. */
 export function requireAgent(sessions: Sessions) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
-    const agent = await sessions.agentFor(request.cookies[SESSION_COOKIE]);
+    // A session cookie, or an admin-issued API token (Authorization: Bearer ...; server/http/api-tokens.ts).
+    const agent = (await sessions.agentFor(request.cookies[SESSION_COOKIE])) ?? (await agentForApiToken(sessions, request));
     if (!agent) return reply.code(401).send({ error: { code: 'unauthorized', message: 'Sign in first.' } });
     request.agent = agent;
   };

@@ -14,6 +14,7 @@ import { detectLanguage } from '../kb/matcher/text.js';
 import type { KnowledgeBase } from '../kb/service.js';
 import type { KbEntry, Language } from '../kb/types.js';
 import type { Agent, Conversation, ConversationStatus, Message, Store } from '../store/types.js';
+import type { ConversationPatch } from '../store/types.js';
 import { Buttons, texts } from './texts.js';
 
 export interface Presence {
@@ -30,7 +31,14 @@ export interface RouterDeps {
   log: Logger;
   /** Wakes the outbox worker after something was queued. */
   wakeOutbox(): void;
+  /** Routing (server/routing): classifies and assigns a conversation that was just queued. */
+  escalation?: EscalationHook;
   now?: () => number;
+}
+
+/** Called after a hand-off; may return what to tell the customer instead of the default text. */
+export interface EscalationHook {
+  queued(conversation: Conversation, language: Language): Promise<string | null>;
 }
 
 /** A refusal with a stable code, sent back to the client that asked. */
@@ -45,6 +53,8 @@ export class RouterError extends Error {
 }
 
 const OPEN: ConversationStatus[] = ['bot', 'queued', 'assigned'];
+/** Longest snooze an agent may set. */
+const MAX_SNOOZE_MS = 90 * 24 * 3600_000;
 
 export class ConversationRouter {
   private readonly now: () => number;
@@ -124,6 +134,7 @@ export class ConversationRouter {
     const started = performance.now();
     const match = this.deps.kb.match(message.text);
     const matchMs = performance.now() - started;
+    this.deps.bus.emit('match', { ms: matchMs, decision: match.decision });
     const top = match.ranked[0];
     if (match.decision === 'answer' && top) {
       const entry = this.deps.kb.get(top.entryId);
@@ -239,10 +250,24 @@ export class ConversationRouter {
       ['bot'],
     );
     if (!updated) return;
-    const t = texts[(updated.language as Language | null) ?? 'ru'];
-    const online = this.deps.presence.onlineAgentIds().length > 0;
-    await this.sendBot(updated, online ? t.escalatedOnline : t.escalatedOffline(this.deps.config.workingHours));
+    const language = (updated.language as Language | null) ?? 'ru';
+    const t = texts[language];
     this.deps.bus.emit('conversation', updated);
+    // Routing assigns it now if it can; outside business hours it says when people are back.
+    const notice = await this.escalationNotice(updated, language);
+    const online = this.deps.presence.onlineAgentIds().length > 0;
+    await this.sendBot(updated, notice ?? (online ? t.escalatedOnline : t.escalatedOffline(this.deps.config.workingHours)));
+  }
+
+  private async escalationNotice(conversation: Conversation, language: Language): Promise<string | null> {
+    if (!this.deps.escalation) return null;
+    try {
+      return await this.deps.escalation.queued(conversation, language);
+    } catch (err) {
+      // The conversation is queued either way; a routing failure must not lose the hand-off.
+      this.deps.log.error({ err, conversationId: conversation.id }, 'routing after hand-off failed');
+      return null;
+    }
   }
 
   private async rate(conversation: Conversation, rating: number, language: Language): Promise<void> {
@@ -373,6 +398,118 @@ export class ConversationRouter {
     if (!updated) throw new RouterError('conflict', `Conversation ${conversationId} is ${conversation.status}; only resolved or closed ones reopen.`);
     this.deps.bus.emit('conversation', updated);
     return updated;
+  }
+
+  // ---- console: transfer and snooze ----------------------------------------------------------
+
+  /**
+   * Hands an open conversation to another agent (assigned to them at once) or to a team (back in
+   * the queue, for that team), with an optional note only agents see. An assigned conversation may
+   * be transferred by its agent or an admin; an agent at capacity is refused.
+   */
+  async transfer(agent: Agent, conversationId: number, to: { agentId?: number; teamId?: number; note?: string }): Promise<Conversation> {
+    const { store } = this.deps;
+    const conversation = await this.conversationFor(conversationId);
+    if (!OPEN.includes(conversation.status)) {
+      throw new RouterError('conflict', `Conversation ${conversationId} is ${conversation.status}; reopen it before transferring.`);
+    }
+    if (conversation.status === 'assigned' && conversation.assignedAgentId !== agent.id && agent.role !== 'admin') {
+      throw new RouterError('forbidden', `Conversation ${conversationId} is assigned to another agent.`);
+    }
+    if (to.agentId === undefined && to.teamId === undefined) throw new RouterError('invalid', 'Name an agent or a team to transfer to.');
+    const note = to.note?.trim() ? to.note.trim() : undefined;
+    if (note !== undefined) this.checkText(note);
+
+    let target: Agent | null = null;
+    if (to.agentId !== undefined) {
+      target = await store.getAgent(to.agentId);
+      if (!target?.active) throw new RouterError('not_found', `There is no active agent ${to.agentId}.`);
+      if (conversation.status === 'assigned' && conversation.assignedAgentId === target.id) {
+        throw new RouterError('conflict', `Conversation ${conversationId} is already with ${target.name}.`);
+      }
+      const load = (await store.openLoadByAgent()).get(target.id) ?? 0;
+      if (load >= target.capacity) throw new RouterError('conflict', `${target.name} is at capacity (${load} of ${target.capacity} chats).`);
+    }
+    const team = to.teamId === undefined ? null : await store.getTeam(to.teamId);
+    if (to.teamId !== undefined && !team) throw new RouterError('not_found', `There is no team ${to.teamId}.`);
+
+    const now = this.now();
+    const patch: ConversationPatch = target
+      ? { status: 'assigned', assignedAgentId: target.id, teamId: team?.id ?? conversation.teamId, queuedAt: conversation.queuedAt ?? now }
+      : { status: 'queued', assignedAgentId: null, teamId: team!.id, queuedAt: now };
+    const updated = await store.updateConversation(
+      conversationId,
+      patch,
+      {
+        conversationId,
+        type: 'transferred',
+        actor: `agent:${agent.id}`,
+        data: { fromAgentId: conversation.assignedAgentId, toAgentId: target?.id ?? null, toTeamId: team?.id ?? null, note: note ?? null },
+      },
+      OPEN,
+    );
+    if (!updated) throw new RouterError('conflict', `Conversation ${conversationId} changed meanwhile; try again.`);
+    // A transferred chat must not stay hidden from its new owner.
+    const current = (await store.consoleMeta([conversationId])).get(conversationId)?.snoozedUntil
+      ? ((await store.setSnooze(conversationId, null, null, now)) ?? updated)
+      : updated;
+    if (note !== undefined) {
+      const whom = [target?.name, team && `team ${team.name}`].filter(Boolean).join(', ');
+      const { message } = await store.addMessage(
+        { conversationId, direction: 'internal', authorType: 'agent', agentId: agent.id, text: `Transferred to ${whom}: ${note}`, at: now },
+        false,
+      );
+      this.deps.bus.emit('message', current, message);
+    }
+    this.deps.bus.emit('conversation', current);
+    return current;
+  }
+
+  /**
+   * Hides an open conversation from the agent's inbox until `until` (UTC ms); it comes back then,
+   * or as soon as the customer writes. A queued conversation is claimed first. `null` wakes it now.
+   */
+  async snooze(agent: Agent, conversationId: number, until: number | null): Promise<Conversation> {
+    let conversation = await this.conversationFor(conversationId);
+    if (until === null) return this.unsnooze(conversationId, 'agent', agent);
+    const now = this.now();
+    if (!Number.isFinite(until) || until <= now) throw new RouterError('invalid', 'Snooze until a time in the future.');
+    if (until > now + MAX_SNOOZE_MS) throw new RouterError('invalid', 'A conversation can be snoozed for at most 90 days.');
+    if (!OPEN.includes(conversation.status)) throw new RouterError('conflict', `Conversation ${conversationId} is ${conversation.status}; only open ones snooze.`);
+    if (conversation.status === 'bot' || conversation.status === 'queued') conversation = await this.claim(agent, conversationId);
+    else if (conversation.assignedAgentId !== agent.id && agent.role !== 'admin') {
+      throw new RouterError('forbidden', `Conversation ${conversationId} is assigned to another agent.`);
+    }
+    const updated = await this.deps.store.setSnooze(
+      conversationId,
+      until,
+      { conversationId, type: 'snoozed', actor: `agent:${agent.id}`, data: { until } },
+      now,
+    );
+    if (!updated) throw new RouterError('not_found', `Conversation ${conversationId} does not exist.`);
+    this.deps.bus.emit('conversation', updated);
+    return updated;
+  }
+
+  /** Ends a snooze: its time came, the customer wrote, or an agent woke it. No-op when not snoozed. */
+  async unsnooze(conversationId: number, reason: 'timer' | 'customer' | 'agent', agent?: Agent): Promise<Conversation> {
+    const conversation = await this.conversationFor(conversationId);
+    if (!(await this.deps.store.consoleMeta([conversationId])).get(conversationId)?.snoozedUntil) return conversation;
+    const updated = await this.deps.store.setSnooze(
+      conversationId,
+      null,
+      { conversationId, type: 'unsnoozed', actor: agent ? `agent:${agent.id}` : 'system', data: { reason } },
+      this.now(),
+    );
+    if (updated) this.deps.bus.emit('conversation', updated);
+    return updated ?? conversation;
+  }
+
+  /** Wakes every conversation whose snooze ran out. Returns how many woke. */
+  async wakeSnoozed(): Promise<number> {
+    const due = await this.deps.store.dueSnoozes(this.now());
+    for (const id of due) await this.unsnooze(id, 'timer');
+    return due.length;
   }
 
   agentTyping(agent: Agent, conversationId: number, typing: boolean): void {

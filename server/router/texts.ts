@@ -14,6 +14,8 @@ export interface BotTexts {
   notUnderstood: string;
   escalatedOnline: string;
   escalatedOffline: (hours: string) => string;
+  /** Outside business hours with nobody to take it: when people are back (the conversation stays queued). */
+  escalatedClosed: (backAt: string) => string;
   alreadyQueued: string;
   ratingQuestion: string;
   ratingThanks: string;
@@ -35,6 +37,7 @@ export const texts: Record<Language, BotTexts> = {
     escalatedOnline: 'Передаю разговор оператору, он скоро ответит здесь же.',
     escalatedOffline: (hours) =>
       `Сейчас все операторы офлайн. Мы работаем: ${hours}. Напишите вопрос здесь — ответим, как только вернёмся.`,
+    escalatedClosed: (backAt) => `Сейчас мы не работаем. Операторы вернутся: ${backAt}. Ваш вопрос в очереди — ответим здесь же.`,
     alreadyQueued: 'Оператор скоро подключится.',
     ratingQuestion: 'Пожалуйста, оцените нашу помощь от 1 до 5.',
     ratingThanks: 'Спасибо за оценку!',
@@ -67,6 +70,7 @@ export const texts: Record<Language, BotTexts> = {
     escalatedOnline: 'I am handing you over to an agent; they will answer here shortly.',
     escalatedOffline: (hours) =>
       `All our agents are offline right now. Our hours: ${hours}. Leave your question here and we will answer as soon as we are back.`,
+    escalatedClosed: (backAt) => `We are closed right now. Our agents will be back: ${backAt}. Your question is in the queue and we will answer here.`,
     alreadyQueued: 'An agent will be with you shortly.',
     ratingQuestion: 'Please rate our help from 1 to 5.',
     ratingThanks: 'Thank you for your rating!',

@@ -70,8 +70,9 @@ describe('security', () => {
     const opened = await agent.call('conversation:open', { conversationId: sent.conversationId });
     expect(opened.messages[0].text).toBe(html);
     // The pages render message text with textContent only; none sets innerHTML.
-    const { readFileSync } = await import('node:fs');
-    for (const file of ['widget/src/minimal-chat.ts', 'console/src/main.ts']) {
+    const { readFileSync, readdirSync } = await import('node:fs');
+    const widgetFiles = readdirSync('widget/src').filter((f) => f.endsWith('.ts')).map((f) => `widget/src/${f}`);
+    for (const file of [...widgetFiles, 'console/src/main.ts']) {
       expect(readFileSync(file, 'utf8')).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML/);
     }
     visitor.close();
@@ -101,7 +102,7 @@ describe('bad input', () => {
     const unknown = await visitor.socket.timeout(2000).emitWithAck('drop_tables', {});
     expect(unknown).toEqual({
       ok: false,
-      error: { code: 'unknown_event', message: 'Unknown event "drop_tables". Known: message, button, history, typing.' },
+      error: { code: 'unknown_event', message: 'Unknown event "drop_tables". Known: message, button, history, typing, contact.' },
     });
     const protocolError = new Promise((resolve) => visitor.socket.once('protocol_error', resolve));
     visitor.socket.emit('no_such_event', 1);

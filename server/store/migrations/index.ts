@@ -8,6 +8,13 @@
  */
 import { initial } from './001-initial.js';
 import { teams } from './002-teams.js';
+import { consoleSearch } from './040-console-search.js';
+import { consoleWorkspace } from './041-console-workspace.js';
+import { kbManagement } from './060-kb-management.js';
+import { routing } from './070-routing.js';
+import { sla } from './071-sla.js';
+import { webhooks } from './072-webhooks.js';
+import { apiTokens } from './073-api-tokens.js';
 
 export interface Migration {
   version: number;
@@ -15,4 +22,4 @@ export interface Migration {
   sql: string;
 }
 
-export const migrations: Migration[] = [initial, teams].sort((a, b) => a.version - b.version);
+export const migrations: Migration[] = [initial, teams, kbManagement, consoleSearch, consoleWorkspace, routing, sla, webhooks, apiTokens].sort((a, b) => a.version - b.version);
