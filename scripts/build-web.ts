@@ -12,9 +12,11 @@ mkdirSync(outdir, { recursive: true });
 
 /** entry → output name. An entry that does not exist yet is skipped. */
 const bundles: [string, string][] = [
-  ['widget/src/minimal-chat.ts', 'minimal-chat.js'],
   ['widget/src/index.ts', 'widget.js'],
+  // socket.io-client for the widget, loaded only when a conversation needs it.
+  ['widget/src/socket-entry.ts', 'widget-socket.js'],
   ['console/src/main.ts', 'console.js'],
+  ['console/kb/src/main.ts', 'kb.js'],
 ];
 
 for (const [entry, out] of bundles) {
@@ -34,4 +36,10 @@ for (const [entry, out] of bundles) {
     const bytes = readFileSync(path.join(outdir, out));
     console.log(`${out}: ${(bytes.length / 1024).toFixed(1)} KB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(1)} KB gzipped`);
   }
+}
+
+if (process.argv.includes('--report') && existsSync(path.join(outdir, 'widget-socket.js'))) {
+  // What a page with an open chat downloads: the widget plus its lazily loaded socket client.
+  const gz = (f: string) => gzipSync(readFileSync(path.join(outdir, f)), { level: 9 }).length;
+  console.log(`widget.js + widget-socket.js: ${((gz('widget.js') + gz('widget-socket.js')) / 1024).toFixed(1)} KB gzipped`);
 }

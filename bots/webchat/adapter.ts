@@ -8,61 +8,51 @@ import type { Namespace, Server, Socket } from 'socket.io';
 import type {
   Channel,
   ChannelHost,
+  ConversationChange,
   ConversationRef,
-  ConversationSnapshot,
   DeliveryResult,
-  HistoryMessage,
   Outbound,
 } from '../../server/channels/contract.js';
-import { issueVisitorToken, tokenFor, verifyIdentity, verifyVisitorToken } from './tokens.js';
+import { webchatHandshake, type VisitorData } from './handshake.js';
+import type { PrechatMode, ReadyPayload, StatusPayload, WireError } from './protocol.js';
+import { tokenFor } from './tokens.js';
+import { CLIENT_ID, checkContactDetails } from './validate.js';
+import { snapshotToWire, toWire } from './wire.js';
 
 export const WEBCHAT_NAMESPACE = '/webchat';
+/** Settings key that switches the pre-chat form at run time (off, optional, required). */
+export const PRECHAT_SETTING = 'widget.prechat_form';
 
 export interface WebchatOptions {
   io: Server;
   /** Signs visitor tokens. */
   secret: string;
   maxMessageLength: number;
-  /** Origins allowed to open the socket; ['*'] allows any. */
+  /** Origins allowed to open the socket; ['*'] allows any. The server's own pages always may. */
   allowedOrigins: string[];
   identitySecret?: string;
   log: Logger;
   /** Messages a visitor may send per 10 s before being told to slow down. */
   rateLimit?: number;
   ackTimeoutMs?: number;
+  /** Shown with the offline notice when nobody is online. */
+  workingHours?: string;
+  /** The pre-chat form's default; the `widget.prechat_form` setting overrides it. */
+  prechatForm?: PrechatMode;
+  settings?: { get(key: string): Promise<string | null> };
 }
 
 type Ack = (response: unknown) => void;
 
-interface VisitorData {
-  visitorId: string;
-  sent: number[];
-}
-
-const CLIENT_ID = /^[\w.:-]{1,64}$/;
+const KNOWN_EVENTS = ['message', 'button', 'history', 'typing', 'contact'];
+/** Contact-detail writes a visitor may make per minute. */
+const CONTACT_WRITES_PER_MINUTE = 5;
 
 function fail(ack: unknown, code: string, message: string): void {
-  if (typeof ack === 'function') (ack as Ack)({ ok: false, error: { code, message } });
+  if (typeof ack === 'function') (ack as Ack)({ ok: false, error: { code, message } satisfies WireError });
 }
 
-/** The wire form of a message, as the widget renders it (text only, never HTML). */
-export function toWire(m: HistoryMessage): Record<string, unknown> {
-  return {
-    id: m.id,
-    direction: m.direction,
-    author: m.author,
-    text: m.text,
-    quickReplies: m.quickReplies ?? [],
-    attachments: m.attachments ?? [],
-    clientId: m.clientId ?? null,
-    createdAt: m.createdAt,
-  };
-}
-
-function snapshotToWire(s: ConversationSnapshot | null): Record<string, unknown> | null {
-  if (!s) return null;
-  return { id: s.conversationId, status: s.status, agentName: s.assignedAgentName ?? null, messages: s.messages.map(toWire) };
-}
+export { toWire } from './wire.js';
 
 export class WebchatChannel implements Channel {
   readonly name = 'webchat';
@@ -75,22 +65,7 @@ export class WebchatChannel implements Channel {
     this.host = host;
     const nsp = this.opts.io.of(WEBCHAT_NAMESPACE);
     this.nsp = nsp;
-    nsp.use((socket, next) => {
-      const origin = socket.handshake.headers.origin;
-      const allowed = this.opts.allowedOrigins;
-      if (origin && !allowed.includes('*') && !allowed.includes(origin)) {
-        this.opts.log.warn({ origin }, 'webchat connection refused: origin not in WIDGET_ALLOWED_ORIGINS');
-        return next(new Error('origin_not_allowed'));
-      }
-      const auth = (socket.handshake.auth ?? {}) as { token?: unknown; identity?: unknown };
-      let visitorId = verifyVisitorToken(this.opts.secret, auth.token);
-      const identity = verifyIdentity(this.opts.identitySecret, auth.identity);
-      if (identity?.ok) visitorId = `u_${identity.userId}`;
-      else if (identity && !identity.ok) this.opts.log.warn({ reason: identity.reason }, 'webchat identity refused; the visitor stays anonymous');
-      if (!visitorId) visitorId = issueVisitorToken(this.opts.secret).visitorId;
-      (socket.data as VisitorData) = { visitorId, sent: [] };
-      next();
-    });
+    nsp.use(webchatHandshake(this.opts));
     nsp.on('connection', (socket) => void this.onConnection(socket));
   }
 
@@ -109,30 +84,61 @@ export class WebchatChannel implements Channel {
 
     socket.on('message', (payload: unknown, ack: unknown) => void this.onMessage(socket, payload, ack, false));
     socket.on('button', (payload: unknown, ack: unknown) => void this.onMessage(socket, payload, ack, true));
+    socket.on('contact', (payload: unknown, ack: unknown) => void this.onContact(socket, payload, ack));
     socket.on('history', async (_payload: unknown, ack: unknown) => {
       if (typeof ack !== 'function') return;
-      (ack as Ack)({ ok: true, conversation: snapshotToWire(await host.history(this.name, visitorId)) });
+      try {
+        (ack as Ack)({ ok: true, conversation: snapshotToWire(await host.history(this.name, visitorId)) });
+      } catch (err) {
+        this.opts.log.error({ err }, 'webchat history failed');
+        fail(ack, 'internal', 'The history could not be read; ask again.');
+      }
     });
     socket.on('typing', (payload: unknown) => {
       const typing = typeof payload === 'object' && payload !== null && (payload as { typing?: unknown }).typing === true;
+      // A repeat of the same signal within 500 ms is dropped (each one is a lookup); a change never is.
+      const now = Date.now();
+      if (typing === data.lastTyping && now - data.lastTypingAt < 500) return;
+      data.lastTyping = typing;
+      data.lastTypingAt = now;
       host.customerTyping(this.name, visitorId, typing);
     });
     socket.onAny((event: string, ...args: unknown[]) => {
-      if (['message', 'button', 'history', 'typing'].includes(event)) return;
+      if (KNOWN_EVENTS.includes(event)) return;
       const ack = args[args.length - 1];
-      const message = `Unknown event "${String(event).slice(0, 40)}". Known: message, button, history, typing.`;
+      const message = `Unknown event "${String(event).slice(0, 40)}". Known: ${KNOWN_EVENTS.join(', ')}.`;
       if (typeof ack === 'function') fail(ack, 'unknown_event', message);
       else socket.emit('protocol_error', { code: 'unknown_event', message });
     });
 
+    if (data.identityDetails && host.saveContact) {
+      await host.saveContact(this.name, visitorId, data.identityDetails).catch((err: unknown) => {
+        this.opts.log.error({ err }, 'webchat identity details not saved');
+      });
+    }
+    const ready: ReadyPayload = {
+      token: tokenFor(this.opts.secret, visitorId),
+      visitorId,
+      identified: data.identified,
+      conversation: null,
+      agentsOnline: host.agentsOnline?.() ?? true,
+      workingHours: this.opts.workingHours ?? '',
+      prechat: await this.prechatMode(),
+      greeting: host.greeting(data.language),
+    };
     try {
-      const snapshot = await host.history(this.name, visitorId);
-      socket.emit('ready', { token: tokenFor(this.opts.secret, visitorId), visitorId, conversation: snapshotToWire(snapshot) });
+      ready.conversation = snapshotToWire(await host.history(this.name, visitorId));
     } catch (err) {
       this.opts.log.error({ err }, 'webchat history failed');
-      socket.emit('ready', { token: tokenFor(this.opts.secret, visitorId), visitorId, conversation: null });
     }
+    socket.emit('ready', ready);
     host.reachable(this.name, visitorId);
+  }
+
+  private async prechatMode(): Promise<PrechatMode> {
+    const fallback = this.opts.prechatForm ?? 'off';
+    const value = await this.opts.settings?.get(PRECHAT_SETTING).catch(() => null);
+    return value === 'off' || value === 'optional' || value === 'required' ? value : fallback;
   }
 
   private async onMessage(socket: Socket, payload: unknown, ack: unknown, isButton: boolean): Promise<void> {
@@ -151,7 +157,7 @@ export class WebchatChannel implements Channel {
         return fail(ack, 'invalid_payload', 'buttonId must be the id of a quick reply the server sent.');
       }
       buttonId = p.buttonId;
-      text = typeof p.label === 'string' ? p.label.slice(0, 200) : p.buttonId;
+      text = typeof p.label === 'string' && p.label.trim() ? p.label.slice(0, 200) : p.buttonId;
     } else {
       if (typeof p.text !== 'string') return fail(ack, 'invalid_payload', 'text must be a string.');
       if (!p.text.trim()) return fail(ack, 'empty_message', 'The message is empty.');
@@ -176,6 +182,7 @@ export class WebchatChannel implements Channel {
         clientId: p.clientId,
         text,
         buttonId,
+        profile: data.language ? { language: data.language } : undefined,
         sentAt: now,
       });
       if (typeof ack === 'function') (ack as Ack)({ ok: true, id: result.messageId, conversationId: result.conversationId, duplicate: result.duplicate });
@@ -187,6 +194,27 @@ export class WebchatChannel implements Channel {
     }
   }
 
+  /** The pre-chat form or the email left with the offline notice. */
+  private async onContact(socket: Socket, payload: unknown, ack: unknown): Promise<void> {
+    const data = socket.data as VisitorData;
+    const checked = checkContactDetails(payload);
+    if (!checked.ok) return fail(ack, checked.error.code, checked.error.message);
+    const now = Date.now();
+    data.contactWrites = data.contactWrites.filter((t) => now - t < 60_000);
+    if (data.contactWrites.length >= CONTACT_WRITES_PER_MINUTE) {
+      return fail(ack, 'rate_limited', 'Too many changes; wait a minute and try again.');
+    }
+    data.contactWrites.push(now);
+    if (!this.host?.saveContact) return fail(ack, 'internal', 'This server does not keep contact details.');
+    try {
+      await this.host.saveContact(this.name, data.visitorId, checked.value);
+      if (typeof ack === 'function') (ack as Ack)({ ok: true });
+    } catch (err) {
+      this.opts.log.error({ err }, 'webchat contact details not saved');
+      fail(ack, 'internal', 'The details could not be saved; send them again.');
+    }
+  }
+
   async send(ref: ConversationRef, outbound: Outbound): Promise<DeliveryResult> {
     if (!this.nsp) return { status: 'retry', reason: 'webchat not started' };
     const target = this.nsp.to(room(ref.externalUserId));
@@ -195,14 +223,17 @@ export class WebchatChannel implements Channel {
     try {
       const acks = await target.timeout(this.opts.ackTimeoutMs ?? 5000).emitWithAck(
         'message',
-        toWire({
-          id: outbound.messageId,
-          direction: 'out',
-          author: outbound.author,
-          text: outbound.text,
-          quickReplies: outbound.quickReplies,
-          createdAt: outbound.createdAt,
-        }),
+        toWire(
+          {
+            id: outbound.messageId,
+            direction: 'out',
+            author: outbound.author,
+            text: outbound.text,
+            quickReplies: outbound.quickReplies,
+            createdAt: outbound.createdAt,
+          },
+          ref.conversationId,
+        ),
       );
       return acks.length > 0 ? { status: 'ok' } : { status: 'retry', reason: 'visitor not connected', recipientOffline: true };
     } catch {
@@ -214,7 +245,16 @@ export class WebchatChannel implements Channel {
   async typing(ref: ConversationRef, typing: boolean): Promise<void> {
     this.nsp?.to(room(ref.externalUserId)).emit('typing', { typing, who: 'agent' });
   }
+
+  async conversationChanged(ref: ConversationRef, change: ConversationChange): Promise<void> {
+    const status: StatusPayload = {
+      conversationId: ref.conversationId,
+      status: change.status,
+      agentName: change.agentName ?? null,
+      agentsOnline: change.agentsOnline,
+    };
+    this.nsp?.to(room(ref.externalUserId)).emit('status', status);
+  }
 }
 
 const room = (visitorId: string) => `visitor:${visitorId}`;
-
