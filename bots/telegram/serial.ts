@@ -1,0 +1,33 @@
+/**
+ * Runs tasks one after another per key (a Telegram chat), so a customer's messages reach the core
+ * in the order they wrote them even when webhook requests arrive in parallel.
+ * @module
+ */
+
+export class SerialQueue {
+  private readonly tails = new Map<string, Promise<unknown>>();
+
+  /** Runs `task` after the key's earlier tasks; its result or error goes to the caller only. */
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve();
+    const next = previous.then(() => task());
+    const tail = next.catch(() => undefined);
+    this.tails.set(key, tail);
+    void tail.finally(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
+    return next;
+  }
+
+  /** Waits for everything queued so far (on stop), at most `ms`. */
+  async drain(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.all([...this.tails.values()]),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, ms);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+}
