@@ -1,112 +1,137 @@
 /**
- * The minimal agent console: sign in, live queue, open, claim, reply, resolve.
- * Speaks the agents namespace and REST API in docs/protocol.md. Text is set with textContent only.
+ * The agent console: sign in, then the inbox, canned responses and admin pages around one live
+ * connection. Speaks the agents namespace and REST API in docs/protocol.md. Text is only ever set
+ * as text (textContent / text nodes), never parsed as HTML.
  */
-import { io, type Socket } from 'socket.io-client';
+import { get, whenUnauthorized } from './api.js';
+import { replace } from './dom.js';
+import { contactName } from './format.js';
+import { newAssignment, resetTitle, toast } from './notify.js';
+import { app } from './state.js';
+import type { AgentStatus, ConversationView, Counts, Me, Meta, MessageView } from './types.js';
+import { adminPage, loadPeople } from './views/admin.js';
+import { cannedPage, loadCanned } from './views/canned.js';
+import { inboxPage } from './views/inbox.js';
+import { loginView } from './views/login.js';
+import { shellView, signOutNow, type PageName, type Shell } from './views/shell.js';
 
-interface ConversationView {
-  id: number;
-  status: string;
-  channel: string;
-  contact: { name: string | null; username: string | null };
-  lastMessage: { text: string } | null;
+const root = document.getElementById('root')!;
+let shell: Shell | null = null;
+let unmount: () => void = () => {};
+
+function pageFor(path: string): PageName {
+  if (path.startsWith('/console/admin')) return 'admin';
+  if (path.startsWith('/console/canned')) return 'canned';
+  return 'inbox';
 }
-interface MessageView {
-  id: number;
-  conversationId: number;
-  direction: 'in' | 'out' | 'internal';
-  authorType: string;
-  text: string;
+
+function showPage(): void {
+  if (!shell) return;
+  unmount();
+  const page = pageFor(location.pathname);
+  shell.setActive(page);
+  unmount = page === 'admin' ? adminPage(shell.page) : page === 'canned' ? cannedPage(shell.page) : inboxPage(shell.page);
 }
 
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const conversations = new Map<number, ConversationView>();
-let current: number | null = null;
-let socket: Socket | null = null;
+function navigate(href: string): void {
+  if (href !== location.pathname + location.hash) history.pushState(null, '', href);
+  showPage();
+}
 
-async function signIn(email: string, password: string): Promise<boolean> {
-  const res = await fetch('/api/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email, password }),
-  });
-  if (!res.ok) {
-    const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
-    $('login-error').textContent = body.error?.message ?? 'Sign-in failed';
-    return false;
+function showLogin(): void {
+  unmount();
+  unmount = () => {};
+  shell = null;
+  app.live.disconnect();
+  resetTitle();
+  replace(root, loginView(() => void start()));
+}
+
+let countsTimer: ReturnType<typeof setTimeout> | undefined;
+/** Reloads the view counts soon (a burst of changes costs one request). */
+function refreshCounts(): void {
+  clearTimeout(countsTimer);
+  countsTimer = setTimeout(async () => {
+    try {
+      app.counts = (await get<{ counts: Counts }>('/api/console/counts')).counts;
+      app.events.emit('counts', app.counts);
+    } catch {
+      // The next change tries again.
+    }
+  }, 250);
+}
+
+async function loadMeta(): Promise<void> {
+  app.meta = await get<Meta>('/api/console/meta');
+}
+
+/** A pushed conversation: kept, shown, and an alert if someone else just gave it to me. */
+function conversationPushed(c: ConversationView): void {
+  const before = app.conversations.get(c.id);
+  app.conversations.set(c.id, c);
+  const me = app.me!.id;
+  const mineNow = c.status === 'assigned' && c.assignedAgentId === me;
+  const mineBefore = before?.status === 'assigned' && before.assignedAgentId === me;
+  if (mineNow && !mineBefore && !app.selfAssigned.has(c.id)) {
+    newAssignment(c.id, `New conversation for you: ${contactName(c.contact)}`, () => navigate(`/console#mine/${c.id}`));
   }
-  return true;
+  // Once it is no longer mine, a later hand-back to me is news again.
+  if (!mineNow) app.selfAssigned.delete(c.id);
+  if (mineNow && before?.snoozedUntil && c.snoozedUntil === null) toast(`Back from snooze: ${contactName(c.contact)}`);
+  app.events.emit('conversation', c);
+  refreshCounts();
 }
 
-function renderQueue(): void {
-  const list = $('queue-list');
-  list.replaceChildren();
-  for (const c of [...conversations.values()].filter((c) => ['queued', 'assigned', 'bot'].includes(c.status))) {
-    const li = document.createElement('li');
-    li.dataset.conversationId = String(c.id);
-    li.dataset.status = c.status;
-    li.className = c.id === current ? 'active' : '';
-    li.textContent = `#${c.id} ${c.contact.name ?? c.contact.username ?? 'Visitor'} · ${c.channel} · ${c.status} — ${c.lastMessage?.text ?? ''}`;
-    li.onclick = () => void open(c.id);
-    list.append(li);
-  }
-}
-
-function renderMessage(m: MessageView): void {
-  const div = document.createElement('div');
-  div.className = `msg ${m.direction}`;
-  div.textContent = `${m.authorType}: ${m.text}`;
-  $('messages').append(div);
-  $('messages').scrollTop = $('messages').scrollHeight;
-}
-
-async function open(id: number): Promise<void> {
-  current = id;
-  const res = await socket!.emitWithAck('conversation:open', { conversationId: id });
-  if (!res.ok) return;
-  $('title').textContent = `Conversation #${id} (${res.conversation.status})`;
-  $('messages').replaceChildren();
-  for (const m of res.messages as MessageView[]) renderMessage(m);
-  renderQueue();
-}
-
+let connectedOnce = false;
 function connect(): void {
-  socket = io('/agents');
-  socket.on('connect_error', () => {
-    $('app').style.display = 'none';
-    $('login').style.display = 'flex';
+  app.live.connect((hello) => {
+    if (hello.status) app.status = hello.status as AgentStatus;
+    app.events.emit('presence', { agentId: app.me!.id, status: app.status });
+    // Every reconnect catches up on what happened while the link was down.
+    if (connectedOnce) {
+      void Promise.all([loadPeople(), loadMeta()]).catch(() => undefined);
+      app.events.emit('resync', undefined);
+    }
+    connectedOnce = true;
+    refreshCounts();
   });
-  socket.on('ready', async () => {
-    $('login').style.display = 'none';
-    $('app').style.display = 'grid';
-    const res = await socket!.emitWithAck('conversations:list', { statuses: ['bot', 'queued', 'assigned'] });
-    for (const c of res.conversations as ConversationView[]) conversations.set(c.id, c);
-    renderQueue();
-  });
-  socket.on('conversation:updated', (c: ConversationView) => {
-    conversations.set(c.id, c);
-    renderQueue();
-    if (c.id === current) $('title').textContent = `Conversation #${c.id} (${c.status})`;
-  });
-  socket.on('message:new', (m: MessageView) => {
-    if (m.conversationId === current) renderMessage(m);
+  app.live.onState((state) => {
+    if (state === 'signed-out') void get('/api/auth/me').catch(() => undefined); // a 401 shows the sign-in form
   });
 }
 
-$('login').addEventListener('submit', (e) => {
-  e.preventDefault();
-  void signIn($<HTMLInputElement>('email').value, $<HTMLInputElement>('password').value).then((ok) => ok && connect());
-});
-$('reply').addEventListener('submit', (e) => {
-  e.preventDefault();
-  const input = $<HTMLInputElement>('reply-text');
-  if (!current || !input.value.trim()) return;
-  void socket!.emitWithAck('message:send', { conversationId: current, text: input.value, clientId: crypto.randomUUID() });
-  input.value = '';
-});
-$('claim').onclick = () => current && void socket!.emitWithAck('conversation:claim', { conversationId: current });
-$('resolve').onclick = () => current && void socket!.emitWithAck('conversation:resolve', { conversationId: current });
-$('logout').onclick = () => void fetch('/api/auth/logout', { method: 'POST' }).then(() => location.reload());
+let wired = false;
+function wireLive(): void {
+  if (wired) return;
+  wired = true;
+  app.live.on<ConversationView>('conversation:updated', conversationPushed);
+  app.live.on<MessageView>('message:new', (m) => app.events.emit('message', m));
+  app.live.on<{ conversationId: number; typing: boolean }>('typing', (t) => app.events.emit('typing', t));
+  app.live.on<{ agentId: number; status: AgentStatus }>('presence', (p) => {
+    const agent = app.agents.get(p.agentId);
+    if (agent && p.status) agent.status = p.status;
+    if (p.status) app.events.emit('presence', { agentId: p.agentId, status: p.status });
+  });
+  app.live.on<{ conversationId: number; messageId: number; reason: string }>('delivery:failed', (e) => {
+    toast(`A message in #${e.conversationId} could not be delivered: ${e.reason}`, { kind: 'error' });
+    app.events.emit('deliveryFailed', e);
+  });
+}
 
-// Already signed in (the session cookie is httpOnly): try the socket straight away.
-void fetch('/api/auth/me').then((res) => res.ok && connect());
+async function start(): Promise<void> {
+  try {
+    app.me = (await get<{ agent: Me }>('/api/auth/me')).agent;
+    await Promise.all([loadPeople(), loadCanned(), loadMeta()]);
+  } catch {
+    return showLogin();
+  }
+  wireLive();
+  connect();
+  shell = shellView(navigate, () => void signOutNow());
+  replace(root, shell.el);
+  showPage();
+}
+
+whenUnauthorized(showLogin);
+window.addEventListener('popstate', () => showPage());
+void start();

@@ -2,6 +2,7 @@
  * The shapes agents see (socket.io agents namespace and REST): documented in docs/protocol.md.
  * @module
  */
+import { slaView, type ConversationSla } from '../sla/view.js';
 import type { Conversation, Message, Store } from '../store/types.js';
 
 export interface ConversationView {
@@ -21,6 +22,8 @@ export interface ConversationView {
   lastMessageAt: number;
   firstResponseAt: number | null;
   resolvedAt: number | null;
+  /** SLA clocks (server/sla/view.ts): the running target due soonest, for a countdown; null before hand-off. */
+  sla: ConversationSla | null;
 }
 
 export interface MessageView {
@@ -84,5 +87,6 @@ export async function conversationView(store: Store, c: Conversation): Promise<C
     lastMessageAt: c.lastMessageAt,
     firstResponseAt: c.firstResponseAt,
     resolvedAt: c.resolvedAt,
+    sla: await slaView(store, c),
   };
 }
