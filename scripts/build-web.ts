@@ -17,6 +17,7 @@ const bundles: [string, string][] = [
   ['widget/src/socket-entry.ts', 'widget-socket.js'],
   ['console/src/main.ts', 'console.js'],
   ['console/kb/src/main.ts', 'kb.js'],
+  ['console/reports/src/main.ts', 'reports.js'],
 ];
 
 for (const [entry, out] of bundles) {

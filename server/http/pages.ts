@@ -21,6 +21,7 @@ export function registerPages(app: FastifyInstance): void {
   app.get('/', page(path.join(root, 'widget', 'demo', 'index.html')));
   app.get('/console', page(path.join(root, 'console', 'index.html')));
   app.get('/console/kb', page(path.join(root, 'console', 'kb', 'index.html')));
+  app.get('/console/reports', page(path.join(root, 'console', 'reports', 'index.html')));
   app.get('/widget.js', async (_request, reply) => {
     if (!existsSync(path.join(BUILD_DIR, 'widget.js'))) {
       return reply.code(503).type('text/plain').send('widget.js is not built yet: run npm run build:web');

@@ -58,7 +58,8 @@ describe('the agent console in a browser', () => {
     expect(await input.inputValue()).toBe(expected);
     await input.press('Enter');
     await visitor.waitForMessage((m) => m.text === expected, 'the canned reply at the customer');
-    expect(await input.inputValue()).toBe('');
+    // The box clears once the server acknowledged the reply, which may come a moment after the customer has it.
+    await expect.poll(() => input.inputValue()).toBe('');
 
     // A private note: in the thread, marked, never at the customer.
     await page.click('[data-testid=mode-note]');
