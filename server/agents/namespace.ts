@@ -201,7 +201,7 @@ export function attachAgentsNamespace(deps: AgentsNamespaceDeps): Namespace {
       const updated = await store.updateConversation(
         conversationId,
         { priority },
-        { conversationId, type: 'priority_changed', actor: `agent:${agent.id}`, data: { from: current.priority, to: priority } },
+        { conversationId, type: 'priority_changed', actor: `agent:${agent.id}`, data: { from: current.priority, to: priority, by: 'agent', agentId: agent.id } },
       );
       bus.emit('conversation', updated!);
       return { conversation: await consoleConversationView(store, updated!) };

@@ -107,9 +107,9 @@ export function loadConfig(env: Env = process.env): Config {
     }
     return value;
   };
-  const bool = (name: string): boolean => {
+  const bool = (name: string, fallback = false): boolean => {
     const raw = env[name]?.trim().toLowerCase();
-    if (!raw) return false;
+    if (!raw) return fallback;
     if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
     if (['0', 'false', 'no', 'off'].includes(raw)) return false;
     problems.push(`${name} must be true or false, got "${env[name]}"`);
@@ -233,7 +233,7 @@ export function loadConfig(env: Env = process.env): Config {
     telegram,
     discord,
     metricsPublic: bool('METRICS_PUBLIC'),
-    routingAutoAssign: bool('ROUTING_AUTO_ASSIGN'),
+    routingAutoAssign: bool('ROUTING_AUTO_ASSIGN', true),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

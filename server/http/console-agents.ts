@@ -150,7 +150,7 @@ async function signOutEverywhere(deps: ConsoleDeps, agentId: number, reason: str
   for (const c of await store.listConversations({ statuses: ['assigned'], assignedAgentId: agentId, limit: 1000 })) {
     const updated = await store.updateConversation(
       c.id,
-      { status: 'queued', assignedAgentId: null, queuedAt: now },
+      { status: 'queued', assignedAgentId: null, queuedAt: c.queuedAt ?? now }, // waiting since the hand-off, not since now
       { conversationId: c.id, type: 'unassigned', actor: 'system', data: { agentId, reason } },
       ['assigned'],
     );

@@ -21,7 +21,7 @@ export async function registerOpenApi(app: FastifyInstance, publicUrl: string): 
       servers: [{ url: publicUrl }],
       components: {
         securitySchemes: {
-          bearer: { type: 'http', scheme: 'bearer', description: 'An API token issued by an admin (console → Reports → API tokens).' },
+          bearer: { type: 'http', scheme: 'bearer', description: 'An API token issued by an admin (console → Admin → API tokens).' },
           session: { type: 'apiKey', in: 'cookie', name: 'cb_session' },
         },
       },

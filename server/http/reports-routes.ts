@@ -1,7 +1,7 @@
 /**
  * REST routes for reports: the full report as JSON, each section as CSV, and the goals of the
  * four standards. Any signed-in agent (or API token) may read reports; admins set the goals.
- * docs/routing-sla-reports.md.
+ * docs/reports.md.
  * @module
  */
 import type { FastifyInstance } from 'fastify';

@@ -1,7 +1,7 @@
 /**
  * REST routes for routing and SLA settings: business hours, SLA policies, routing rules, the
  * queue in serving order, setting a conversation's priority, and contact tags. Reading is open to
- * agents; changing settings is for admins. docs/routing-sla-reports.md.
+ * agents; changing settings is for admins. docs/routing-and-sla.md.
  * @module
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';

@@ -1,7 +1,7 @@
 /**
  * REST routes for outgoing webhooks (admins only): endpoints, their secrets, a test ping, and the
  * delivery log with every attempt. The secret is shown when an endpoint is created and when it
- * is rotated; lists show only its start. docs/webhooks.md.
+ * is rotated; lists show only its start. docs/webhooks-and-api.md.
  * @module
  */
 import type { FastifyInstance } from 'fastify';

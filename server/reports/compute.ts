@@ -2,7 +2,7 @@
  * Every report figure, computed from the conversations of a date range (those created in it),
  * their events, message stamps and ratings. Pure: the same data gives the same report, which is
  * how the tests check each figure against hand-computed values. Definitions are in
- * docs/routing-sla-reports.md and in the comments below.
+ * docs/reports.md and in the comments below.
  * @module
  */
 import { isOpen, localDay, localParts, type BusinessHours } from '../routing/business-hours.js';
@@ -166,8 +166,11 @@ export function computeReport(data: ReportData, o: ReportOptions): Report {
     return count(c, 'bot_answered') + agentReplies === 1 && !has(c, 'reopened');
   });
 
-  const firstResponse = summarize(escalated.filter((c) => c.firstResponseAt !== null).map((c) => c.firstResponseAt! - c.queuedAt!));
-  const resolution = summarize(escalated.filter((c) => c.resolvedAt !== null).map((c) => c.resolvedAt! - c.queuedAt!));
+  // Measured from the first hand-off in the events log: a reopened conversation is queued again later, and its
+  // first response came before that.
+  const handedOffAt = (c: Conversation): number => (eventsBy.get(c.id) ?? []).find((e) => e.type === 'escalated')?.createdAt ?? c.queuedAt!;
+  const firstResponse = summarize(escalated.filter((c) => c.firstResponseAt !== null).map((c) => Math.max(0, c.firstResponseAt! - handedOffAt(c))));
+  const resolution = summarize(escalated.filter((c) => c.resolvedAt !== null).map((c) => Math.max(0, c.resolvedAt! - handedOffAt(c))));
 
   // SLA: a target counts once decided (stopped, or past due); targets still running are left out.
   const sla = { first_response: [0, 0], next_response: [0, 0], resolution: [0, 0] } as Record<string, [number, number]>;

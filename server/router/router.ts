@@ -436,7 +436,7 @@ export class ConversationRouter {
     const now = this.now();
     const patch: ConversationPatch = target
       ? { status: 'assigned', assignedAgentId: target.id, teamId: team?.id ?? conversation.teamId, queuedAt: conversation.queuedAt ?? now }
-      : { status: 'queued', assignedAgentId: null, teamId: team!.id, queuedAt: now };
+      : { status: 'queued', assignedAgentId: null, teamId: team!.id, queuedAt: conversation.queuedAt ?? now }; // the customer has waited since the hand-off
     const updated = await store.updateConversation(
       conversationId,
       patch,

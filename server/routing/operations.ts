@@ -23,7 +23,7 @@ import { SlaMonitor, type SlaAlert } from '../sla/monitor.js';
 import { SlaSettings, type Clock } from '../sla/settings.js';
 import { registerSlaView } from '../sla/view.js';
 import type { Store } from '../store/types.js';
-import { EventFeed } from '../webhooks/event-feed.js';
+import { EventFeed, MessageFeed } from '../webhooks/event-feed.js';
 import type { WebhookSenderOptions } from '../webhooks/sender.js';
 import { WebhookService } from '../webhooks/service.js';
 import { Assigner } from './assigner.js';
@@ -80,7 +80,8 @@ export function createOperations(deps: OperationsDeps): Operations {
   const assigner = new Assigner({ store, bus, presence: deps.presence, settings: routing, sla, log: log.child({ part: 'routing' }) });
   const metrics = new Metrics(store, bus);
   const feed = new EventFeed({ store, bus, log: log.child({ part: 'event-feed' }), pollMs: o.feedPollMs ?? 1000 });
-  const webhooks = new WebhookService({ store, bus, feed, log: log.child({ part: 'webhooks' }), now, options: o.webhooks, onOutcome: (x) => metrics.webhookOutcome(x) });
+  const messageFeed = new MessageFeed({ store, bus, log: log.child({ part: 'message-feed' }), pollMs: o.feedPollMs ?? 1000 });
+  const webhooks = new WebhookService({ store, feed, messages: messageFeed, log: log.child({ part: 'webhooks' }), now, options: o.webhooks, onOutcome: (x) => metrics.webhookOutcome(x) });
   const onAlert = (alert: SlaAlert) => {
     metrics.slaAlert(alert);
     // Every agents socket joins the namespace's room, so a namespace-wide emit reaches the same people.
@@ -103,6 +104,7 @@ export function createOperations(deps: OperationsDeps): Operations {
     escalation: { queued: (conversation, language) => assigner.onQueued(conversation, language) },
     async start() {
       await feed.start();
+      await messageFeed.start();
       webhooks.start();
       assigner.start(o.sweepMs ?? 5000);
       monitor.start(o.slaCheckMs ?? 15_000);
@@ -111,6 +113,7 @@ export function createOperations(deps: OperationsDeps): Operations {
       await assigner.stop();
       await monitor.stop();
       await feed.stop();
+      await messageFeed.stop();
       await webhooks.stop();
     },
   };

@@ -44,7 +44,7 @@ export interface RoutingSettings {
 }
 
 export const DEFAULT_ROUTING_SETTINGS: RoutingSettings = {
-  autoAssign: false,
+  autoAssign: true,
   teamRules: [],
   priorityRules: [{ keywords: ['срочн', 'немедленн', 'urgent', 'asap', 'emergency'], priority: 'urgent' }],
   preferLastAgent: true,

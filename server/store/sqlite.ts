@@ -1272,6 +1272,14 @@ class SqliteStore implements Store {
     return ((this.q('SELECT MAX(id) AS id FROM events').get() as Row).id as number) ?? 0;
   }
 
+  async messagesAfter(afterId: number, limit: number): Promise<Message[]> {
+    return (this.q('SELECT * FROM messages WHERE id > ? ORDER BY id LIMIT ?').all(afterId, Math.min(Math.max(limit, 1), 5000)) as Row[]).map(toMessage);
+  }
+
+  async maxMessageId(): Promise<number> {
+    return ((this.q('SELECT MAX(id) AS id FROM messages').get() as Row).id as number) ?? 0;
+  }
+
   async conversationsCreatedBetween(from: number, to: number): Promise<Conversation[]> {
     return (this.q('SELECT * FROM conversations WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id').all(from, to) as Row[]).map(toConversation);
   }

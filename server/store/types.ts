@@ -393,6 +393,9 @@ export interface Store {
   /** Events with an id above `afterId`, oldest first (the feed webhooks and metrics read). */
   eventsAfter(afterId: number, limit: number): Promise<ConversationEvent[]>;
   maxEventId(): Promise<number>;
+  /** Messages (every direction) with an id above `afterId`, oldest first (the message feed). */
+  messagesAfter(afterId: number, limit: number): Promise<Message[]>;
+  maxMessageId(): Promise<number>;
   /** Conversations created in [from, to), oldest first. */
   conversationsCreatedBetween(from: number, to: number): Promise<Conversation[]>;
   /** Conversations of these contacts created in [from, to) (repeat contacts). */

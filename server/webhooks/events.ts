@@ -1,7 +1,7 @@
 /**
  * The webhook event types and how each is built: most come from the events log (read by the
  * event feed), `message.created` from the bus. The body is the same for every endpoint:
- * `{ id, type, createdAt, data }`, documented in docs/webhooks.md.
+ * `{ id, type, createdAt, data }`, documented in docs/webhooks-and-api.md.
  * @module
  */
 import { conversationView, messageView } from '../agents/views.js';

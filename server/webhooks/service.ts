@@ -1,20 +1,19 @@
 /**
- * Outgoing webhooks: turns events (from the event feed) and new messages (from the bus) into one
- * queued delivery per subscribed endpoint, and runs the sender. Rows are written before anything
- * is sent, so a crash or a restart never loses a delivery.
+ * Outgoing webhooks: turns events and new messages (from their durable feeds) into one queued
+ * delivery per subscribed endpoint, and runs the sender. Rows are written before anything is sent,
+ * and the feeds resume after a crash where they stopped, so a restart never loses a delivery.
  * @module
  */
 import type { Logger } from 'pino';
-import type { Bus } from '../bus.js';
 import type { Store, Webhook } from '../store/types.js';
-import type { EventFeed } from './event-feed.js';
+import type { EventFeed, MessageFeed } from './event-feed.js';
 import { eventPayload, messagePayload, type WebhookEvent } from './events.js';
 import { WebhookSender, type DeliveryOutcome, type WebhookSenderOptions } from './sender.js';
 
 export interface WebhookServiceDeps {
   store: Store;
-  bus: Bus;
   feed: EventFeed;
+  messages: MessageFeed;
   log: Logger;
   now: () => number;
   options?: WebhookSenderOptions;
@@ -32,12 +31,11 @@ export class WebhookService {
       const payload = await eventPayload(deps.store, event);
       if (payload) await this.enqueue(payload);
     });
-    deps.bus.on('message', (conversation, message) => {
-      void (async () => {
-        if (!(await this.anySubscribed('message.created'))) return;
-        const payload = await messagePayload(deps.store, conversation, message);
-        if (payload) await this.enqueue(payload);
-      })().catch((err: unknown) => deps.log.error({ err, messageId: message.id }, 'webhook enqueue failed'));
+    deps.messages.onRow(async (message) => {
+      if (!(await this.anySubscribed('message.created'))) return;
+      const conversation = await deps.store.getConversation(message.conversationId);
+      const payload = conversation && (await messagePayload(deps.store, conversation, message));
+      if (payload) await this.enqueue(payload);
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * Webhook signatures: HMAC-SHA256 over `${timestamp}.${body}` with the endpoint's secret, sent as
  * `X-Chatbridge-Signature: sha256=<hex>` with `X-Chatbridge-Timestamp: <unix seconds>`. Signing
- * the timestamp lets receivers refuse replays of old deliveries. docs/webhooks.md shows how to
+ * the timestamp lets receivers refuse replays of old deliveries. docs/webhooks-and-api.md shows how to
  * verify in a receiver.
  * @module
  */

@@ -34,6 +34,8 @@ export async function startTestServer(
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     LOG_LEVEL: 'silent',
+    // Most suites claim conversations by hand; the routing suites switch automatic assignment back on.
+    ROUTING_AUTO_ASSIGN: 'false',
     ...options.env,
   });
   const chatbridge = await createChatbridge(config, {

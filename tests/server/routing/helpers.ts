@@ -29,6 +29,8 @@ export async function startOpsServer(options: { env?: Record<string, string>; op
     ADMIN_EMAIL,
     ADMIN_PASSWORD,
     LOG_LEVEL: 'silent',
+    // Most suites claim conversations by hand; the routing suites switch automatic assignment back on.
+    ROUTING_AUTO_ASSIGN: 'false',
     ...options.env,
   });
   const chatbridge = await createChatbridge(config, {
