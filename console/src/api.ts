@@ -8,6 +8,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** For refused settings: every problem the server named (e.g. `week.mon[0]: "from" (18:00) must be before "to" (09:00)`). */
+    readonly problems: string[] = [],
   ) {
     super(message);
     this.name = 'ApiError';
@@ -34,10 +36,11 @@ export async function request<T = any>(method: string, path: string, body?: unkn
   } catch {
     throw new ApiError(0, 'network', 'The server cannot be reached. Check the connection and try again.');
   }
-  const data = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string } };
+  const data = (await res.json().catch(() => ({}))) as { error?: { code?: string; message?: string; problems?: unknown } };
   if (!res.ok) {
     if (res.status === 401 && !path.startsWith('/api/auth/login')) onUnauthorized();
-    throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? `The server answered ${res.status}.`);
+    const problems = Array.isArray(data.error?.problems) ? data.error.problems.map(String) : [];
+    throw new ApiError(res.status, data.error?.code ?? 'error', data.error?.message ?? `The server answered ${res.status}.`, problems);
   }
   return data as T;
 }
@@ -45,6 +48,7 @@ export async function request<T = any>(method: string, path: string, body?: unkn
 export const get = <T = any>(path: string) => request<T>('GET', path);
 export const post = <T = any>(path: string, body: unknown = {}) => request<T>('POST', path, body);
 export const patch = <T = any>(path: string, body: unknown) => request<T>('PATCH', path, body);
+export const put = <T = any>(path: string, body: unknown) => request<T>('PUT', path, body);
 export const del = <T = any>(path: string) => request<T>('DELETE', path);
 
 /** A query string from the set values only. */

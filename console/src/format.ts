@@ -47,3 +47,13 @@ export const fullTime = (at: number): string => new Date(at).toLocaleString();
 
 /** The first letter for an avatar. */
 export const initial = (name: string): string => (name.trim()[0] ?? '?').toUpperCase();
+
+/** "just now", "5 min ago", "3 h ago", "2 d ago"; "in 4 min" for times ahead. */
+export function relative(at: number, now = Date.now()): string {
+  const ms = at - now;
+  const abs = Math.abs(ms);
+  if (abs < 45_000) return ms > 0 ? 'in a moment' : 'just now';
+  const m = Math.round(abs / 60_000);
+  const text = m < 60 ? `${m} min` : m < 48 * 60 ? `${Math.round(m / 60)} h` : `${Math.round(m / 1440)} d`;
+  return ms > 0 ? `in ${text}` : `${text} ago`;
+}

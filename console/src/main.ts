@@ -8,11 +8,14 @@ import { replace } from './dom.js';
 import { contactName } from './format.js';
 import { newAssignment, resetTitle, toast } from './notify.js';
 import { app } from './state.js';
-import type { AgentStatus, ConversationView, Counts, Me, Meta, MessageView } from './types.js';
+import { SLA_METRIC_LABELS } from './sla.js';
+import { installStyles } from './styles.js';
+import type { AgentStatus, ConversationView, Counts, Me, Meta, MessageView, SlaAlert } from './types.js';
 import { adminPage, loadPeople } from './views/admin.js';
 import { cannedPage, loadCanned } from './views/canned.js';
 import { inboxPage } from './views/inbox.js';
 import { loginView } from './views/login.js';
+import { slaAlert } from './views/sla-badge.js';
 import { shellView, signOutNow, type PageName, type Shell } from './views/shell.js';
 
 const root = document.getElementById('root')!;
@@ -116,6 +119,21 @@ function wireLive(): void {
     toast(`A message in #${e.conversationId} could not be delivered: ${e.reason}`, { kind: 'error' });
     app.events.emit('deliveryFailed', e);
   });
+  const onSla = (alert: SlaAlert) => {
+    slaAlert(alert);
+    app.events.emit('sla', alert);
+    // Everyone's countdowns change colour; only the agent holding it gets a toast as well.
+    const c = app.conversations.get(alert.conversationId);
+    if (c?.status === 'assigned' && c.assignedAgentId === app.me?.id) {
+      const what = `${SLA_METRIC_LABELS[alert.metric]} for ${contactName(c.contact)}`;
+      toast(alert.kind === 'breached' ? `SLA breached: ${what}` : `SLA due soon: ${what}`, {
+        kind: alert.kind === 'breached' ? 'error' : 'info',
+        action: ['Open', () => navigate(`/console#mine/${c.id}`)],
+      });
+    }
+  };
+  app.live.on<SlaAlert>('sla:warning', onSla);
+  app.live.on<SlaAlert>('sla:breached', onSla);
 }
 
 async function start(): Promise<void> {
@@ -132,6 +150,7 @@ async function start(): Promise<void> {
   showPage();
 }
 
+installStyles();
 whenUnauthorized(showLogin);
 window.addEventListener('popstate', () => showPage());
 void start();

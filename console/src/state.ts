@@ -4,7 +4,7 @@
  * changes they show.
  */
 import { Live } from './live.js';
-import type { AgentSummary, Canned, ConversationView, Counts, Me, Meta, MessageView, Team } from './types.js';
+import type { AgentSummary, Canned, ConversationView, Counts, Me, Meta, MessageView, SlaAlert, Team } from './types.js';
 
 export interface AppEvents {
   conversation: ConversationView;
@@ -17,6 +17,8 @@ export interface AppEvents {
   /** The live link came back (or came up): views reload what they show. */
   resync: void;
   deliveryFailed: { conversationId: number; messageId: number; reason: string };
+  /** The server raised an SLA warning or breach. */
+  sla: SlaAlert;
 }
 
 type Listener<T> = (payload: T) => void;

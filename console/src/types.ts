@@ -27,6 +27,40 @@ export interface ConversationView {
   resolvedAt: number | null;
   tags: string[];
   snoozedUntil: number | null;
+  /** SLA clocks; null when no SLA applies (the bot's conversations, or no settings). */
+  sla: ConversationSla | null;
+}
+
+export type SlaMetric = 'first_response' | 'next_response' | 'resolution';
+export type SlaState = 'running' | 'warning' | 'breached' | 'met' | 'missed';
+
+export interface SlaTargetView {
+  metric: SlaMetric;
+  startedAt: number;
+  dueAt: number | null;
+  warnAt: number | null;
+  stoppedAt: number | null;
+  state: SlaState;
+}
+
+/** `state`, `metric`, `dueAt`, `warnAt`: the running target due soonest (all null when none runs). */
+export interface ConversationSla {
+  state: 'running' | 'warning' | 'breached' | null;
+  metric: SlaMetric | null;
+  dueAt: number | null;
+  warnAt: number | null;
+  targets: SlaTargetView[];
+}
+
+/** The `sla:warning` / `sla:breached` push. `at` is the server's clock when it was raised. */
+export interface SlaAlert {
+  kind: 'warning' | 'breached';
+  conversationId: number;
+  metric: SlaMetric;
+  priority: Priority;
+  startedAt: number;
+  dueAt: number;
+  at: number;
 }
 
 export type AuthorType = 'contact' | 'bot' | 'agent' | 'system';

@@ -202,7 +202,9 @@ export class ConversationRouter {
   }
 
   private languageOf(conversation: Conversation, text: string, inbound: InboundMessage): Language {
-    const fallback = (conversation.language as Language | null) ?? toLanguage(inbound.profile?.language) ?? 'ru';
+    const known = toLanguage(conversation.language ?? undefined) ?? toLanguage(inbound.profile?.language);
+    // A customer whose app speaks neither (de, fr...) reads English better than Russian.
+    const fallback = known ?? (conversation.language || inbound.profile?.language ? 'en' : 'ru');
     if (inbound.buttonId || !/\p{L}/u.test(text)) return fallback;
     return detectLanguage(text, fallback);
   }
@@ -250,7 +252,7 @@ export class ConversationRouter {
       ['bot'],
     );
     if (!updated) return;
-    const language = (updated.language as Language | null) ?? 'ru';
+    const language = replyLanguage(updated);
     const t = texts[language];
     this.deps.bus.emit('conversation', updated);
     // Routing assigns it now if it can; outside business hours it says when people are back.
@@ -376,7 +378,7 @@ export class ConversationRouter {
       OPEN,
     );
     if (!updated) throw new RouterError('conflict', `Conversation ${conversationId} is ${conversation.status}; it cannot be resolved.`);
-    const t = texts[(updated.language as Language | null) ?? 'ru'];
+    const t = texts[replyLanguage(updated)];
     await this.deliver(updated, {
       authorType: 'system',
       text: `${t.resolvedByAgent}\n\n${t.ratingQuestion}`,
@@ -533,4 +535,9 @@ export class ConversationRouter {
 
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The language the bot writes to a conversation in: its own if it is one the texts have, else English for another known language, else Russian. */
+function replyLanguage(conversation: Conversation): Language {
+  return toLanguage(conversation.language ?? undefined) ?? (conversation.language ? 'en' : 'ru');
 }

@@ -12,6 +12,7 @@ import type { ConversationEvent, ConversationView, MessageView, Priority } from 
 import { Composer } from './composer.js';
 import { ContactPanel } from './contact-panel.js';
 import { snoozeDialog, transferDialog } from './dialogs.js';
+import { slaBadge } from './sla-badge.js';
 import { historyItems, messageEl, threadItems } from './thread.js';
 
 interface Opened {
@@ -145,6 +146,7 @@ export class ConversationPane {
         h('h2', { dataset: { testid: 'conversation-title' } }, contactName(c.contact)),
         h('span', { class: `badge ch-${c.channel}` }, channelLabel(c.channel)),
         h('span', { class: `pill status ${c.status}`, dataset: { testid: 'conversation-status' } }, STATUS_LABELS[c.status]),
+        slaBadge(c, true),
         h('span', { class: 'muted' }, `#${c.id} · ${who}${c.teamId !== null ? ` · ${teamName(c.teamId)}` : ''}`),
         snoozed && h('span', { class: 'pill snoozed', title: fullTime(c.snoozedUntil!) }, `Snoozed until ${fullTime(c.snoozedUntil!)}`),
       ),

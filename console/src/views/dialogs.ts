@@ -15,13 +15,17 @@ export function openDialog(options: {
   body: HTMLElement[];
   submit?: string;
   testid?: string;
+  /** A wider dialog (for bodies of JSON, tables). */
+  wide?: boolean;
+  /** The label of the button that closes without submitting. */
+  cancel?: string;
   onSubmit?: () => Promise<boolean | void> | boolean | void;
 }): { close(): void; error(message: string): void } {
   const error = h('p', { class: 'error', role: 'alert' });
   const submit = options.submit ? h('button', { type: 'submit', class: 'primary' }, options.submit) : null;
   const dialog = h(
     'dialog',
-    { class: 'dialog', dataset: { testid: options.testid ?? 'dialog' }, 'aria-label': options.title },
+    { class: options.wide ? 'dialog wide' : 'dialog', dataset: { testid: options.testid ?? 'dialog' }, 'aria-label': options.title },
     h(
       'form',
       {
@@ -43,7 +47,7 @@ export function openDialog(options: {
       h('h2', null, options.title),
       ...options.body,
       error,
-      h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'ghost', onclick: () => dialog.close() }, 'Cancel'), submit),
+      h('div', { class: 'dialog-actions' }, h('button', { type: 'button', class: 'ghost', onclick: () => dialog.close() }, options.cancel ?? 'Cancel'), submit),
     ),
   );
   dialog.addEventListener('close', () => dialog.remove());

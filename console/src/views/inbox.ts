@@ -10,6 +10,7 @@ import { seen, showError } from '../notify.js';
 import { agentName, app, teamName } from '../state.js';
 import type { ConversationView, SearchHit, Status } from '../types.js';
 import { ConversationPane } from './conversation.js';
+import { slaBadge } from './sla-badge.js';
 
 interface InboxState {
   view: ViewName;
@@ -180,6 +181,7 @@ export function inboxPage(container: HTMLElement): () => void {
         h(
           'div',
           { class: 'item-meta' },
+          slaBadge(c),
           c.priority !== 'normal' && h('span', { class: `pill priority ${c.priority}` }, PRIORITY_LABELS[c.priority]),
           c.status === 'assigned' && h('span', { class: 'pill' }, agentName(c.assignedAgentId)),
           c.teamId !== null && h('span', { class: 'pill' }, teamName(c.teamId)),

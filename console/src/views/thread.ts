@@ -5,7 +5,8 @@
 import { h } from '../dom.js';
 import { channelLabel, contactName, fullTime, PRIORITY_LABELS, STATUS_LABELS, when } from '../format.js';
 import { agentName, teamName } from '../state.js';
-import type { ConversationEvent, ConversationView, MessageView } from '../types.js';
+import { SLA_METRIC_LABELS } from '../sla.js';
+import type { ConversationEvent, ConversationView, MessageView, SlaMetric } from '../types.js';
 
 const ESCALATION_REASONS: Record<string, string> = {
   customer_request: 'the customer asked for a person',
@@ -53,6 +54,11 @@ export function eventText(e: ConversationEvent): string | null {
       return `${who} set the priority to ${PRIORITY_LABELS[d.to as keyof typeof PRIORITY_LABELS] ?? String(d.to)}`;
     case 'contact_merged':
       return 'Contacts merged';
+    case 'sla_warning':
+    case 'sla_breached': {
+      const metric = SLA_METRIC_LABELS[d.metric as SlaMetric] ?? String(d.metric ?? 'SLA');
+      return e.type === 'sla_warning' ? `SLA: ${metric.toLowerCase()} due soon (by ${fullTime(Number(d.dueAt))})` : `SLA breached: ${metric.toLowerCase()} was due ${fullTime(Number(d.dueAt))}`;
+    }
     case 'delivery_failed':
       return `A message could not be delivered: ${String(d.reason ?? '')}`;
     default:

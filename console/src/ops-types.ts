@@ -1,0 +1,102 @@
+/**
+ * Wire shapes of the admin operations API (docs/routing-and-sla.md, docs/webhooks-and-api.md):
+ * webhooks and their delivery log, API tokens, business hours, SLA policies and routing settings.
+ * Restated from the server, which browser code never imports.
+ */
+import type { Priority, Role } from './types.js';
+
+export interface Webhook {
+  id: number;
+  url: string;
+  events: string[];
+  description: string;
+  active: boolean;
+  createdAt: number;
+  updatedAt: number;
+  /** The secret's first characters, to tell secrets apart. */
+  secretHint: string;
+  /** Only in the answers to create and rotate-secret. */
+  secret?: string;
+}
+
+export type DeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDelivery {
+  id: number;
+  webhookId: number;
+  eventType: string;
+  eventId: string;
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  lastStatus: number | null;
+  lastError: string | null;
+  lastDurationMs: number | null;
+  createdAt: number;
+  deliveredAt: number | null;
+  /** Only in the detail answer: the exact JSON body that was signed and sent. */
+  payload?: string;
+}
+
+export interface WebhookAttempt {
+  id: number;
+  deliveryId: number;
+  attempt: number;
+  httpStatus: number | null;
+  error: string | null;
+  durationMs: number;
+  at: number;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string;
+  prefix: string;
+  agentId: number;
+  role: Role;
+  createdBy: number | null;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
+}
+
+export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+export interface OpenInterval {
+  from: string;
+  to: string;
+}
+
+export interface BusinessHours {
+  timeZone: string;
+  week: Record<Weekday, OpenInterval[]>;
+  holidays: string[];
+}
+
+export interface SlaPolicy {
+  firstResponseMinutes: number | null;
+  nextResponseMinutes: number | null;
+  resolutionMinutes: number | null;
+  hours: 'business' | 'always';
+  warnBeforeMinutes: number;
+}
+
+export type SlaPolicies = Record<Priority, SlaPolicy>;
+
+export interface RuleConditions {
+  channel?: string;
+  language?: string;
+  topic?: string;
+  tag?: string;
+  keywords?: string[];
+}
+
+export interface RoutingSettings {
+  autoAssign: boolean;
+  teamRules: (RuleConditions & { teamId: number })[];
+  priorityRules: (RuleConditions & { priority: Priority })[];
+  preferLastAgent: boolean;
+  reassignAfterMinutes: number | null;
+  offlineGraceMinutes: number;
+}
