@@ -72,7 +72,7 @@ export interface MessageView {
   authorType: AuthorType;
   agentId: number | null;
   text: string;
-  attachments: { kind: string; name?: string; url?: string }[] | null;
+  attachments: { kind: string; name?: string; url?: string; size?: number }[] | null;
   quickReplies: { id: string; label: string }[] | null;
   buttonId: string | null;
   channel: string;

@@ -2,6 +2,7 @@
  * The agent console in headless Chromium against the real server: a customer (a real webchat
  * socket) writes in, agents work the conversation through the page.
  */
+import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectVisitor } from '../helpers/clients.js';
@@ -178,6 +179,19 @@ describe('the agent console in a browser', () => {
     const webId = await web.say('Добрый день, я с сайта, заказ 4410');
     const tg = customer(server, 'Светлана К.', 'telegram', '700700');
     await tg.say('Это Светлана из телеграма, тот же заказ 4410');
+    // A photo from Telegram (a file_id, fetched through the server) and a file with a public URL (as Discord sends).
+    await server.chatbridge.router.receive({
+      channel: 'telegram',
+      externalChatId: '700700',
+      externalUserId: '700700',
+      externalMessageId: randomUUID(),
+      text: 'Фото застёжки',
+      attachments: [
+        { kind: 'photo', ref: 'AgACAgIAAxkBAAIB', name: 'clasp.jpg', size: 48_000, mimeType: 'image/jpeg' },
+        { kind: 'document', ref: 'https://cdn.example.com/a/receipt.pdf', url: 'https://cdn.example.com/a/receipt.pdf', name: 'receipt.pdf' },
+      ],
+      profile: { name: 'Светлана К.', language: 'ru' },
+    });
     const tab = await adminTab();
     const page = tab.page;
     await page.click('.views [data-view=all]');
@@ -200,6 +214,15 @@ describe('the agent console in a browser', () => {
     expect(rows).toEqual([
       ['Website', 'Добрый день, я с сайта, заказ 4410'],
       ['Telegram', 'Это Светлана из телеграма, тот же заказ 4410'],
+      ['Telegram', 'Фото застёжки'],
+    ]);
+    // Files open in a new tab: Telegram's through the server (GET /api/messages/:id/attachments/:index), a URL as it is.
+    const files = await page.locator('.thread [data-testid=attachment]').evaluateAll((els) =>
+      els.map((e) => [e.textContent, new URL((e as HTMLAnchorElement).href).pathname.replace(/\/\d+\//, '/N/'), (e as HTMLAnchorElement).target]),
+    );
+    expect(files).toEqual([
+      ['📎 clasp.jpg · 47 KB', '/api/messages/N/attachments/0', '_blank'],
+      ['📎 receipt.pdf', '/a/receipt.pdf', '_blank'],
     ]);
     expect(tab.errors).toEqual([]);
     await tab.context.close();

@@ -37,7 +37,11 @@ export function eventText(e: ConversationEvent): string | null {
       return `${who} transferred it to ${to || 'the queue'}`;
     }
     case 'unassigned':
-      return 'Back in the queue: its agent was deactivated';
+      return d.reason === 'agent_offline'
+        ? `Back in the queue: ${agentName(Number(d.agentId))} went offline`
+        : d.reason === 'agent_deactivated'
+          ? `Back in the queue: ${agentName(Number(d.agentId))} was deactivated`
+          : 'Back in the queue';
     case 'resolved':
       return d.by === 'bot' ? 'Resolved by the bot' : `Resolved by ${who}`;
     case 'reopened':
@@ -99,7 +103,7 @@ export function messageEl(m: MessageView, customer: string, highlight = false): 
       delivery && h('span', { class: `delivery ${m.delivery}`, title: delivery[0], 'aria-label': delivery[0] }, delivery[1]),
     ),
     h('div', { class: 'text' }, m.text || (m.buttonId ? `[pressed ${m.buttonId}]` : '')),
-    m.attachments?.length ? h('div', { class: 'attachments' }, m.attachments.map((a) => h('span', { class: 'pill' }, `📎 ${a.name ?? a.kind}`))) : null,
+    m.attachments?.length ? h('div', { class: 'attachments' }, m.attachments.map((a, i) => attachmentLink(m.id, i, a))) : null,
     m.quickReplies?.length ? h('div', { class: 'chips' }, m.quickReplies.map((q) => h('span', { class: 'chip' }, q.label))) : null,
   );
 }
@@ -137,4 +141,15 @@ export function historyItems(messages: MessageView[], conversations: Conversatio
     out.push(messageEl(m, customer));
   }
   return out;
+}
+
+/**
+ * A customer's file: a link the agent opens in a new tab. Files with a public URL (Discord's CDN)
+ * open there; the rest (Telegram's file_id) come through the server, which fetches them with the
+ * channel's token (GET /api/messages/:id/attachments/:index).
+ */
+function attachmentLink(messageId: number, index: number, a: { kind: string; name?: string; url?: string; size?: number }): HTMLElement {
+  const href = a.url && /^https:\/\//.test(a.url) ? a.url : `/api/messages/${messageId}/attachments/${index}`;
+  const size = typeof a.size === 'number' ? ` · ${a.size < 1024 * 1024 ? `${Math.max(1, Math.round(a.size / 1024))} KB` : `${(a.size / 1024 / 1024).toFixed(1)} MB`}` : '';
+  return h('a', { class: 'pill attachment', href, target: '_blank', rel: 'noopener noreferrer', dataset: { testid: 'attachment' } }, `📎 ${a.name ?? a.kind}${size}`);
 }
