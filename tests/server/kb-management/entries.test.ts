@@ -136,7 +136,9 @@ describe('knowledge base entries over REST', () => {
       const texts = Array.from({ length: 8 }, (_, i) => `Одновременная формулировка ${i} о сроках заказа`);
       const results = await Promise.all(texts.map((t) => agent('POST', '/api/kb/entries/delivery-time/phrasings', { texts: [t] })));
       expect(results.map((r) => r.status)).toEqual(texts.map(() => 200));
-      expect(reloads).toBeLessThanOrEqual(2);
+      // Usually two (one running, one for everything that came in meanwhile); a loaded machine may spread the
+      // requests over one more. Never one rebuild per edit.
+      expect(reloads).toBeLessThanOrEqual(3);
       expect(kb.get('delivery-time')!.questions).toEqual(expect.arrayContaining(texts));
     } finally {
       kb.reload = reload;
