@@ -12,6 +12,7 @@ import pino, { type Logger } from 'pino';
 import { Server as SocketServer } from 'socket.io';
 import { attachAgentsNamespace, AgentPresence } from './agents/namespace.js';
 import { generatePassword, hashPassword } from './agents/passwords.js';
+import { guardAgentSessions } from './agents/session-guard.js';
 import { Sessions } from './agents/sessions.js';
 import { Bus } from './bus.js';
 import type { Channel } from './channels/contract.js';
@@ -155,7 +156,7 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
     })().catch((err: unknown) => log.warn({ err }, 'conversation change not passed to the channel'));
   });
 
-  attachAgentsNamespace({
+  const agentsNamespace = attachAgentsNamespace({
     io,
     store,
     router,
@@ -173,6 +174,7 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
       }).catch((err: unknown) => log.warn({ err }, 'typing not delivered'));
     },
   });
+  guardAgentSessions(app, agentsNamespace, sessions, log.child({ part: 'sessions' }));
 
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 ? error.statusCode : 500;

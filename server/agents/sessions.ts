@@ -10,6 +10,8 @@ export const SESSION_COOKIE = 'cb_session';
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
 
 export class Sessions {
+  private readonly revokedListeners: ((token: string) => void)[] = [];
+
   constructor(
     private readonly store: Store,
     private readonly ttlMs: number,
@@ -33,6 +35,12 @@ export class Sessions {
 
   async revoke(token: string): Promise<void> {
     await this.store.deleteSession(hashToken(token));
+    for (const listener of this.revokedListeners) listener(token);
+  }
+
+  /** Called with the token of every session signed out (the agents namespace closes its sockets). */
+  onRevoked(listener: (token: string) => void): void {
+    this.revokedListeners.push(listener);
   }
 }
 

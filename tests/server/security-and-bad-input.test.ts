@@ -1,7 +1,7 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAgent, connectVisitor, signIn } from '../helpers/clients.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { startTestServer, waitFor, type TestServer } from '../helpers/server.js';
 
 describe('security', () => {
   let server: TestServer;
@@ -43,6 +43,24 @@ describe('security', () => {
     const agent = await server.chatbridge.store.findAgentByEmail('admin@test.local');
     expect(agent?.passwordHash).toMatch(/^scrypt\$/);
     expect(agent?.passwordHash).not.toContain('correct-horse-battery');
+  });
+
+  it('closes the live connection of a session that signs out: no more conversations, messages or notes', async () => {
+    const agent = await connectAgent(server.url);
+    const other = await connectAgent(server.url); // another session of the same admin stays live
+    const disconnected = new Promise<string>((resolve) => agent.socket.once('disconnect', (reason) => resolve(reason)));
+    const logout = await fetch(`${server.url}/api/auth/logout`, { method: 'POST', headers: { cookie: agent.cookie } });
+    expect(logout.status).toBe(200);
+    expect(await disconnected).toBe('io server disconnect');
+    expect(agent.events.find((e) => e.event === 'session:ended')?.payload).toMatchObject({ code: 'session_ended' });
+
+    const seenBefore = agent.events.length;
+    const visitor = await connectVisitor(server.url);
+    await visitor.send('позовите оператора, нужен человек');
+    await waitFor(() => other.events.some((e) => e.event === 'message:new' && e.payload.text === 'позовите оператора, нужен человек'), 'the message at the live session');
+    expect(agent.events.slice(seenBefore).filter((e) => e.event !== 'session:ended')).toEqual([]);
+    visitor.close();
+    other.close();
   });
 
   it("never shows visitor A's conversation to visitor B", async () => {
