@@ -98,14 +98,16 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
   const app = Fastify({
     loggerInstance: log.child({ part: 'http' }) as FastifyBaseLogger,
     bodyLimit: 1024 * 1024,
-    trustProxy: true,
+    // Only a configured proxy may tell the client's address: else X-Forwarded-For would dodge the sign-in limit.
+    trustProxy: config.trustProxy,
   }) as unknown as FastifyInstance;
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   // Before any route, so OpenAPI at /docs describes them all.
   await registerOpenApi(app, config.publicUrl);
   const io = new SocketServer(app.server, {
-    maxHttpBufferSize: 64 * 1024,
+    // Room for the longest message MAX_MESSAGE_LENGTH allows, so an oversized one gets `too_long`, not a dropped socket.
+    maxHttpBufferSize: 1024 * 1024,
     connectionStateRecovery: { maxDisconnectionDuration: 2 * 60_000, skipMiddlewares: false },
     cors: { origin: config.widgetAllowedOrigins.includes('*') ? true : config.widgetAllowedOrigins, credentials: true },
   });

@@ -34,6 +34,11 @@ export interface Config {
   widgetPrechatForm: WidgetPrechatForm;
   telegram?: TelegramConfig;
   discord?: DiscordConfig;
+  /**
+   * Whose X-Forwarded-For to believe for the client's address (rate limits, logs): false (the
+   * default: the connecting address), true (any proxy), or a list of proxy addresses/CIDRs.
+   */
+  trustProxy: boolean | string[];
   /** Serve /metrics without authentication (otherwise it needs an API token or a session). */
   metricsPublic: boolean;
   /** Assign queued conversations to available agents automatically, until an admin changes the routing setting. */
@@ -232,9 +237,21 @@ export function loadConfig(env: Env = process.env): Config {
     widgetPrechatForm: ['off', 'optional', 'required'].includes(prechat) ? prechat : 'off',
     telegram,
     discord,
+    trustProxy: trustProxyOf(env.TRUST_PROXY, problems),
     metricsPublic: bool('METRICS_PUBLIC'),
     routingAutoAssign: bool('ROUTING_AUTO_ASSIGN', true),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** TRUST_PROXY: true/false, or comma-separated proxy addresses or CIDRs (127.0.0.1,10.0.0.0/8). */
+function trustProxyOf(raw: string | undefined, problems: string[]): boolean | string[] {
+  const value = raw?.trim() ?? '';
+  if (value === '' || ['0', 'false', 'no', 'off'].includes(value.toLowerCase())) return false;
+  if (['1', 'true', 'yes', 'on'].includes(value.toLowerCase())) return true;
+  const list = value.split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = list.filter((x) => !/^[0-9a-f.:]+(\/\d{1,3})?$/i.test(x));
+  if (bad.length) problems.push(`TRUST_PROXY must be true, false or comma-separated proxy addresses/CIDRs (127.0.0.1,10.0.0.0/8); got "${raw}"`);
+  return list;
 }

@@ -111,6 +111,8 @@ describe('bad input', () => {
       ok: false,
       error: { code: 'too_long', message: 'A message may be at most 500 characters long.' },
     });
+    // Far over the limit (about 80 KB of Cyrillic): still a clear answer, not a dropped connection.
+    expect(await visitor.send('я'.repeat(40_000))).toMatchObject({ ok: false, error: { code: 'too_long' } });
     const notString = await visitor.socket.timeout(2000).emitWithAck('message', { clientId: 'c1', text: { $gt: 1 } });
     expect(notString).toEqual({ ok: false, error: { code: 'invalid_payload', message: 'text must be a string.' } });
     const notObject = await visitor.socket.timeout(2000).emitWithAck('message', 42);
