@@ -228,6 +228,8 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
     operations,
     async start() {
       await app.listen({ host: config.host, port: config.port });
+      // Before the channels redeliver anything: messages stored just before a crash get their answer.
+      await router.resumePendingBotSteps().catch((err: unknown) => log.error({ err }, 'resuming bot steps failed'));
       for (const channel of channels.values()) await channel.start(host);
       outbox.start();
       await operations.start();

@@ -85,21 +85,77 @@ export class ConversationRouter {
       attachToLatest: isRating,
     });
     const result = { messageId: intake.message.id, conversationId: intake.conversation.id, duplicate: intake.duplicate };
-    if (intake.duplicate) return result;
+    if (intake.duplicate) {
+      // Stored before a crash that came ahead of the bot's step: the redelivery finishes it.
+      await this.finishBotStep(intake.message, inbound);
+      return result;
+    }
 
-    let conversation = intake.conversation;
+    const conversation = intake.conversation;
     if (intake.opened) bus.emit('conversation', conversation);
     bus.emit('message', conversation, intake.message);
-
+    this.acting.add(intake.message.id);
     try {
-      await this.act(conversation, intake.message, inbound);
-    } catch (err) {
-      // The message is stored; a failing bot step must not lose it. Hand it to a person instead.
-      this.deps.log.error({ err, conversationId: conversation.id }, 'bot step failed; escalating');
-      conversation = (await store.getConversation(conversation.id)) ?? conversation;
-      if (conversation.status === 'bot') await this.escalate(conversation, 'bot_error');
+      await this.botStep(conversation, intake.message, inbound);
+    } finally {
+      this.acting.delete(intake.message.id);
     }
     return result;
+  }
+
+  /**
+   * After a crash between storing a customer's message and the bot's step (the message was already
+   * acknowledged, so no client sends it again): lets the bot act on the newest message of every
+   * bot conversation that has no answer yet. Runs at start; returns how many it finished.
+   */
+  async resumePendingBotSteps(maxAgeMs = 24 * 3600_000): Promise<number> {
+    const { store } = this.deps;
+    let finished = 0;
+    for (const c of await store.listConversations({ statuses: ['bot'], limit: 5000 })) {
+      const last = await store.lastMessage(c.id);
+      if (!last || last.direction !== 'in' || this.now() - last.createdAt > maxAgeMs) continue;
+      const inbound: InboundMessage = {
+        channel: c.channel,
+        externalChatId: c.externalChatId,
+        externalUserId: c.externalUserId,
+        externalMessageId: last.externalId ?? `resume-${last.id}`,
+        text: last.text,
+        attachments: last.attachments ?? undefined,
+        buttonId: last.buttonId ?? undefined,
+      };
+      if (await this.finishBotStep(last, inbound)) finished++;
+    }
+    if (finished) this.deps.log.info({ finished }, 'answered messages stored before a restart');
+    return finished;
+  }
+
+  /** Message ids whose bot step runs now (a redelivery meanwhile must not start a second one). */
+  private readonly acting = new Set<number>();
+
+  /** Runs the bot's step for a stored message if it never ran: still with the bot, and nothing after it. */
+  private async finishBotStep(message: Message, inbound: InboundMessage): Promise<boolean> {
+    if (message.direction !== 'in' || this.acting.has(message.id)) return false;
+    this.acting.add(message.id); // before any await: a concurrent redelivery sees it
+    try {
+      const conversation = await this.deps.store.getConversation(message.conversationId);
+      const last = conversation?.status === 'bot' ? await this.deps.store.lastMessage(conversation.id) : null;
+      if (!conversation || last?.id !== message.id) return false;
+      await this.botStep(conversation, message, inbound);
+      return true;
+    } finally {
+      this.acting.delete(message.id);
+    }
+  }
+
+  /** Classifies and lets the bot act; a failing step hands the conversation to a person (the message is stored). */
+  private async botStep(conversation: Conversation, message: Message, inbound: InboundMessage): Promise<void> {
+    try {
+      await this.act(conversation, message, inbound);
+    } catch (err) {
+      this.deps.log.error({ err, conversationId: conversation.id }, 'bot step failed; escalating');
+      conversation = (await this.deps.store.getConversation(conversation.id)) ?? conversation;
+      if (conversation.status === 'bot') await this.escalate(conversation, 'bot_error');
+    }
   }
 
   private async act(conversation: Conversation, message: Message, inbound: InboundMessage): Promise<void> {
