@@ -87,7 +87,7 @@ export interface Chatbridge {
 
 export async function createChatbridge(config: Config, options: ChatbridgeOptions): Promise<Chatbridge> {
   const log = options.logger ?? pino({ level: config.logLevel });
-  const store = openSqliteStore(config.databasePath);
+  const store = openSqliteStore(config.databasePath, { sync: config.databaseSync });
   const bus = new Bus();
   const kb = new KnowledgeBase(store, log.child({ part: 'kb' }));
   await kb.init(config.kbPath);

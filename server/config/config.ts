@@ -34,6 +34,8 @@ export interface Config {
   widgetPrechatForm: WidgetPrechatForm;
   telegram?: TelegramConfig;
   discord?: DiscordConfig;
+  /** SQLite's durability per commit (DATABASE_SYNC): full (survives power loss) or normal (faster). */
+  databaseSync: 'full' | 'normal';
   /**
    * Whose X-Forwarded-For to believe for the client's address (rate limits, logs): false (the
    * default: the connecting address), true (any proxy), or a list of proxy addresses/CIDRs.
@@ -111,6 +113,13 @@ export function loadConfig(env: Env = process.env): Config {
       return fallback;
     }
     return value;
+  };
+  const oneOf = <T extends string>(name: string, values: readonly T[], fallback: T): T => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if ((values as readonly string[]).includes(raw)) return raw as T;
+    problems.push(`${name} must be one of ${values.join(', ')}, got "${env[name]}"`);
+    return fallback;
   };
   const bool = (name: string, fallback = false): boolean => {
     const raw = env[name]?.trim().toLowerCase();
@@ -238,6 +247,7 @@ export function loadConfig(env: Env = process.env): Config {
     telegram,
     discord,
     trustProxy: trustProxyOf(env.TRUST_PROXY, problems),
+    databaseSync: oneOf('DATABASE_SYNC', ['full', 'normal'], 'full'),
     metricsPublic: bool('METRICS_PUBLIC'),
     routingAutoAssign: bool('ROUTING_AUTO_ASSIGN', true),
   };

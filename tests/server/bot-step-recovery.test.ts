@@ -40,6 +40,7 @@ describe('the bot step after a crash', () => {
       text: 'Сколько стоит доставка по Москве?',
       profile: { language: 'ru' },
       at: Date.now(),
+      attachToLatest: false,
     });
     await store.close();
 
@@ -63,7 +64,7 @@ describe('the bot step after a crash', () => {
       profile: { language: 'ru' },
     };
     // Stored, then the process died before the bot acted (simulated by writing it past the router).
-    const intake = await s.chatbridge.store.intake({ ...inbound, at: Date.now() });
+    const intake = await s.chatbridge.store.intake({ ...inbound, at: Date.now(), attachToLatest: false });
     expect(await botReplies(s, intake.conversation.id)).toEqual([]);
 
     // Telegram delivers the unconfirmed update again, twice at once for good measure.
