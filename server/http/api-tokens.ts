@@ -87,7 +87,7 @@ export function registerApiTokenRoutes(app: FastifyInstance, deps: { store: Stor
   const now = deps.now ?? Date.now;
   enableApiTokens(deps.sessions, store, now);
   app.decorateRequest('apiTokenId', null);
-  const admin = { preHandler: [requireAgent(deps.sessions), requireAdmin, sessionOnly] };
+  const admin = { onRequest: [requireAgent(deps.sessions), requireAdmin, sessionOnly] };
   const tags = ['API tokens'];
 
   app.get('/api/tokens', { ...admin, schema: { tags, summary: 'List API tokens (admin)', response: { 200: { type: 'object', properties: { tokens: { type: 'array', items: tokenSchema } } } } } }, async () => ({

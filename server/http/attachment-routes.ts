@@ -17,6 +17,20 @@ import { requireAgent } from './auth.js';
 /** Types a browser renders without running anything; the rest is sent as a download. */
 const INLINE = /^(image\/(png|jpeg|gif|webp)|audio\/(ogg|mpeg|mp4|x-m4a|wav|webm)|video\/(mp4|webm|quicktime))$/;
 
+/** For OpenAPI (/docs). The handler checks the numbers itself (400 unless whole numbers). */
+const attachmentSchema = {
+  tags: ['Conversations'],
+  summary: "A customer's attachment, fetched through its channel (plain images, audio and video inline; anything else as a download)",
+  params: {
+    type: 'object',
+    required: ['id', 'index'],
+    properties: {
+      id: { type: 'string', description: 'The message id' },
+      index: { type: 'string', description: "The attachment's position in the message's attachments, from 0" },
+    },
+  },
+};
+
 export function registerAttachmentRoutes(
   app: FastifyInstance,
   deps: { store: Store; sessions: Sessions; channels: Map<string, Channel>; log: Logger },
@@ -24,7 +38,7 @@ export function registerAttachmentRoutes(
   const { store, channels } = deps;
   const notFound = { error: { code: 'not_found', message: 'No such attachment.' } };
 
-  app.get('/api/messages/:id/attachments/:index', { preHandler: requireAgent(deps.sessions) }, async (request, reply) => {
+  app.get('/api/messages/:id/attachments/:index', { onRequest: requireAgent(deps.sessions), schema: attachmentSchema }, async (request, reply) => {
     const params = request.params as { id: string; index: string };
     const id = Number(params.id);
     const index = Number(params.index);

@@ -18,7 +18,12 @@ export function publicAgent(agent: Agent) {
   return { id: agent.id, email: agent.email, name: agent.name, role: agent.role, active: agent.active, capacity: agent.capacity };
 }
 
-/** preHandler: 401 unless a valid session cookie (or API token) is present. */
+/**
+ * Route hook: 401 unless a valid session cookie (or API token) is present. Use it as `onRequest`
+ * (after @fastify/cookie's own onRequest hook, which is global and so runs first): it then answers
+ * before the body is read or any schema is validated, so a stranger gets 401, never a 400 that
+ * tells what the route would accept.
+ */
 export function requireAgent(sessions: Sessions) {
   return async (request: FastifyRequest, reply: FastifyReply) => {
     // A session cookie, or an admin-issued API token (Authorization: Bearer ...; server/http/api-tokens.ts).
@@ -28,7 +33,7 @@ export function requireAgent(sessions: Sessions) {
   };
 }
 
-/** preHandler: 403 unless the signed-in agent is an admin. Use after requireAgent. */
+/** Route hook: 403 unless the signed-in agent is an admin. Use after requireAgent, in the same `onRequest` list. */
 export async function requireAdmin(request: FastifyRequest, reply: FastifyReply) {
   if (request.agent?.role !== 'admin') return reply.code(403).send({ error: { code: 'forbidden', message: 'Admins only.' } });
 }

@@ -28,14 +28,15 @@ export interface ConsoleDeps {
 }
 
 /**
- * Route options: a signed-in agent (401 otherwise), or an admin (403 for agents). They run before
- * body validation, so a stranger learns nothing about what a route would accept.
+ * Route options: a signed-in agent (401 otherwise), or an admin (403 for agents). They run in
+ * `onRequest`, before the body is parsed or validated, so a stranger learns nothing about what a
+ * route would accept.
  */
 export function guards(deps: ConsoleDeps) {
   const agent = requireAgent(deps.sessions);
   return {
-    agent: { preValidation: agent },
-    admin: { preValidation: [agent, requireAdmin] },
+    agent: { onRequest: agent },
+    admin: { onRequest: [agent, requireAdmin] },
   };
 }
 

@@ -12,7 +12,7 @@ const STATUSES: ConversationStatus[] = ['bot', 'queued', 'assigned', 'resolved',
 
 export function registerConversationRoutes(app: FastifyInstance, deps: { store: Store; sessions: Sessions }) {
   const { store } = deps;
-  const auth = { preHandler: requireAgent(deps.sessions) };
+  const auth = { onRequest: requireAgent(deps.sessions) };
 
   app.get('/api/conversations', auth, async (request, reply) => {
     const query = request.query as { status?: string; limit?: string };

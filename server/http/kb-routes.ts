@@ -87,8 +87,8 @@ export function registerKbRoutes(app: FastifyInstance, deps: KbRoutesDeps): { ed
   const log = deps.log.child({ part: 'kb-admin' });
   const editor = new KbEditor({ store, kb, log });
   const learning = new KbLearning({ store, kb, editor, log });
-  const agent = { preHandler: requireAgent(deps.sessions) };
-  const admin = { preHandler: [requireAgent(deps.sessions), requireAdmin] };
+  const agent = { onRequest: requireAgent(deps.sessions) };
+  const admin = { onRequest: [requireAgent(deps.sessions), requireAdmin] };
 
   app.get(
     '/api/kb/summary',

@@ -63,7 +63,7 @@ export function parseRange(q: ReportQuery, now: number, defaultZone: string): { 
 }
 
 export function registerReportRoutes(app: FastifyInstance, deps: { reports: Reports; sessions: Sessions; now: Clock; defaultZone: () => Promise<string> }): void {
-  const agent = { preHandler: requireAgent(deps.sessions) };
+  const agent = { onRequest: requireAgent(deps.sessions) };
   const tags = ['Reports'];
 
   app.get(
@@ -112,7 +112,7 @@ export function registerReportRoutes(app: FastifyInstance, deps: { reports: Repo
   app.put(
     '/api/settings/standards',
     {
-      preHandler: [requireAgent(deps.sessions), requireAdmin],
+      onRequest: [requireAgent(deps.sessions), requireAdmin],
       schema: { tags: ['Settings'], summary: 'Change the goals of the standards (admin)', body: { type: 'object', additionalProperties: true } },
     },
     async (request, reply) => {

@@ -39,8 +39,8 @@ const settingsBody = (description: string) => ({ type: 'object', description, ad
 
 export function registerRoutingRoutes(app: FastifyInstance, deps: RoutingRoutesDeps): void {
   const { store, sla } = deps;
-  const agent = { preHandler: requireAgent(deps.sessions) };
-  const admin = { preHandler: [requireAgent(deps.sessions), requireAdmin] };
+  const agent = { onRequest: requireAgent(deps.sessions) };
+  const admin = { onRequest: [requireAgent(deps.sessions), requireAdmin] };
 
   app.get('/api/settings/business-hours', { ...agent, schema: { tags: ['Settings'], summary: 'Business hours, whether the team is open now and when it opens next' } }, async () => {
     const hours = await sla.hours.get();

@@ -49,7 +49,7 @@ const webhookBody = {
 
 export function registerWebhookRoutes(app: FastifyInstance, deps: { store: Store; sessions: Sessions; webhooks: WebhookService; now: Clock }): void {
   const { store, webhooks } = deps;
-  const admin = { preHandler: [requireAgent(deps.sessions), requireAdmin] };
+  const admin = { onRequest: [requireAgent(deps.sessions), requireAdmin] };
   const tags = ['Webhooks'];
   const notFound = { error: { code: 'not_found', message: 'No such webhook.' } };
 

@@ -131,7 +131,11 @@ export function registerOperationsRoutes(app: FastifyInstance, ops: Operations, 
     {
       // Prometheus scrapes with an API token (bearer_token in its config); METRICS_PUBLIC=true opens it.
       preHandler: deps.metricsPublic ? [] : requireAgent(sessions),
-      schema: { tags: ['Metrics'], summary: 'Prometheus metrics (text exposition format)' },
+      schema: {
+        tags: ['Metrics'],
+        summary: 'Prometheus metrics (text exposition format)',
+        description: 'Needs a session or an API token (Prometheus: `bearer_token`), unless METRICS_PUBLIC=true.',
+      },
     },
     async (_request, reply) => {
       const { body, contentType } = await ops.metrics.render();

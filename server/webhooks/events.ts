@@ -19,11 +19,15 @@ export const WEBHOOK_EVENTS = [
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENTS)[number] | 'ping';
 
-/** Events-log types that become webhook events. */
+/**
+ * Events-log types that become webhook events. `transferred` (to an agent) and `reopened` also
+ * become `conversation.assigned`: see {@link webhookTypeOf} and {@link webhookEventData}.
+ */
 const FROM_LOG: Record<string, WebhookEventType> = {
   created: 'conversation.created',
   escalated: 'conversation.escalated',
   assigned: 'conversation.assigned',
+  reopened: 'conversation.assigned',
   resolved: 'conversation.resolved',
   sla_warning: 'sla.warning',
   sla_breached: 'sla.breached',
@@ -38,8 +42,27 @@ export interface WebhookEvent {
   data: Record<string, unknown>;
 }
 
+/**
+ * The webhook type of an events-log entry, or null when it is not sent. A transfer is an
+ * assignment when it names an agent; a transfer to a team only (back to the queue) is not sent.
+ */
 export function webhookTypeOf(event: ConversationEvent): WebhookEventType | null {
+  if (event.type === 'transferred') return typeof event.data?.toAgentId === 'number' ? 'conversation.assigned' : null;
   return FROM_LOG[event.type] ?? null;
+}
+
+/**
+ * `data.event.data` of the webhook body. Every `conversation.assigned` carries `agentId` (who has
+ * the conversation now) and `by` (how it got there: `claim`, `routing`, `transfer` or `reopen`).
+ * A transfer's note is left out: it is a private note, and private notes are never sent.
+ */
+export function webhookEventData(event: ConversationEvent): Record<string, unknown> | null {
+  const data = event.data ?? null;
+  if (event.type === 'transferred') {
+    return { agentId: data?.toAgentId ?? null, by: 'transfer', previousAgentId: data?.fromAgentId ?? null, toTeamId: data?.toTeamId ?? null };
+  }
+  if (event.type === 'reopened') return { ...data, agentId: data?.agentId ?? null, by: 'reopen' };
+  return data;
 }
 
 /** The webhook body for an events-log entry, or null when that type is not sent. */
@@ -54,7 +77,7 @@ export async function eventPayload(store: Store, event: ConversationEvent): Prom
     createdAt: new Date(event.createdAt).toISOString(),
     data: {
       conversation: await conversationView(store, conversation),
-      event: { type: event.type, actor: event.actor, data: event.data, createdAt: event.createdAt },
+      event: { type: event.type, actor: event.actor, data: webhookEventData(event), createdAt: event.createdAt },
     },
   };
 }

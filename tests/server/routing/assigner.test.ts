@@ -1,7 +1,8 @@
 /**
  * Routing decisions on a real store: who gets a queued conversation in each case the issue names
- * (least loaded, idle longest, team rules, manual-pick teams, last agent, offline and no-answer
- * re-assignment, urgent first, priority rules).
+ * (least loaded, idle longest, team rules incl. by KB topic, manual-pick teams, last agent, offline
+ * and no-answer re-assignment, urgent first, priority rules incl. by contact tag; a "low" rule never
+ * applies).
  */
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -143,6 +144,39 @@ describe('routing', () => {
     expect((await store.listEvents(pay.id)).find((e) => e.type === 'routed')?.data).toEqual({ teamId: billing.id, previousTeamId: null });
   });
 
+  /**
+   * What the router does when the bot answers from the knowledge base (server/router/router.ts,
+   * `answer`): the conversation takes the topic of the matched entry.
+   */
+  async function botAnswered(c: Conversation, entry: { id: string; topic: string }): Promise<Conversation> {
+    return (await store.updateConversation(
+      c.id,
+      { topic: entry.topic, botMisses: 0 },
+      { conversationId: c.id, type: 'bot_answered', actor: 'bot', data: { entryId: entry.id, confidence: 0.9, via: 'match' } },
+    ))!;
+  }
+
+  it('routes to a team by topic: the topic of the KB entry the bot answered with', async () => {
+    const anna = await agent('Anna');
+    const rita = await agent('Rita');
+    const returns = await store.createTeam({ name: 'Returns', assignmentMode: 'auto' }, clock.ms);
+    await store.setTeamMembers(returns.id, [rita.id]);
+    await routing.set({ teamRules: [{ topic: 'Returns', teamId: returns.id }] }); // compared without case
+    await busy(rita, 2); // more loaded than Anna, but the only one in the team
+
+    // data/kb/shop.yaml: return-policy has topic "returns".
+    const aboutReturns = await botAnswered(await queued({ text: 'Как вернуть товар?' }), { id: 'return-policy', topic: 'returns' });
+    expect(await handOff(aboutReturns)).toMatchObject({ topic: 'returns', teamId: returns.id, assignedAgentId: rita.id });
+    expect((await store.listEvents(aboutReturns.id)).find((e) => e.type === 'routed')?.data).toEqual({ teamId: returns.id, previousTeamId: null });
+
+    // Another topic, or none (the bot never answered): no team, the least loaded agent.
+    const aboutDelivery = await botAnswered(await queued({ text: 'Сколько идёт доставка?' }), { id: 'delivery-time', topic: 'delivery' });
+    expect(await handOff(aboutDelivery)).toMatchObject({ teamId: null, assignedAgentId: anna.id });
+    // The word alone is not the topic: a topic rule looks at what the bot matched, not at the text.
+    const saidReturns = await handOff(await queued({ text: 'returns' }));
+    expect(saidReturns).toMatchObject({ topic: null, teamId: null });
+  });
+
   it('leaves conversations of a manual-pick team in the queue for its agents to pick', async () => {
     await agent('Anna');
     const team = await store.createTeam({ name: 'Wholesale', assignmentMode: 'manual' }, clock.ms);
@@ -262,6 +296,42 @@ describe('routing', () => {
     await assigner.setPriority(anna, manual.id, 'low');
     expect((await handOff((await store.getConversation(manual.id))!)).priority).toBe('low');
     expect((await store.listEvents(manual.id)).find((e) => e.type === 'priority_changed')?.data).toEqual({ from: 'normal', to: 'low', by: 'agent', agentId: anna.id });
+  });
+
+  it('raises the priority by a tag on the contact, and the highest matching rule wins', async () => {
+    await routing.set({
+      priorityRules: [
+        { keywords: ['срочн'], priority: 'urgent' },
+        { tag: 'vip', priority: 'high' },
+      ],
+    });
+    const vip = await queued({ user: 'vip-contact', text: 'Где мой заказ?' });
+    await store.setContactTags(vip.contactId, ['VIP', 'wholesale'], clock.ms); // tags compare without case
+    const raised = await handOff(vip);
+    expect(raised.priority).toBe('high');
+    expect((await store.listEvents(vip.id)).find((e) => e.type === 'priority_changed')).toMatchObject({ actor: 'routing', data: { from: 'normal', to: 'high', by: 'rule' } });
+
+    // The same question from a contact without the tag stays normal.
+    expect((await handOff(await queued({ text: 'Где мой заказ?' }))).priority).toBe('normal');
+
+    // A VIP who writes "срочно" matches both rules: the higher one, urgent.
+    const both = await queued({ user: 'vip-in-a-hurry', text: 'Срочно нужен ответ' });
+    await store.setContactTags(both.contactId, ['vip'], clock.ms);
+    expect((await handOff(both)).priority).toBe('urgent');
+  });
+
+  it('never applies a priority rule of "low": conversations start at normal and rules only raise', async () => {
+    // Accepted by the settings parser today (docs/routing-and-sla.md says it has no effect).
+    await routing.set({ priorityRules: [{ priority: 'low' }, { channel: 'webchat', priority: 'low' }] });
+    const c = await queued({ text: 'Просто вопрос' });
+    expect(c.priority).toBe('normal');
+    expect((await handOff(c)).priority).toBe('normal');
+    // Nor later, when the customer writes again while queued.
+    const { message } = await store.addMessage({ conversationId: c.id, direction: 'in', authorType: 'contact', text: 'ещё вопрос', at: clock.ms }, false);
+    bus.emit('message', (await store.getConversation(c.id))!, message);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await store.getConversation(c.id))!.priority).toBe('normal');
+    expect((await store.listEvents(c.id)).some((e) => e.type === 'priority_changed')).toBe(false);
   });
 
   it('refuses routing settings with unknown fields or bad values, naming each', async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { createChatbridge, type Chatbridge } from '../../../server/app.js';
+import { createChatbridge, type Chatbridge, type ChannelFactory } from '../../../server/app.js';
 import { defaultChannels } from '../../../server/channels.js';
 import { loadConfig } from '../../../server/config/config.js';
 import type { OperationsOptions } from '../../../server/routing/operations.js';
@@ -19,7 +19,9 @@ export interface OpsServer {
 }
 
 /** The real server on a random port and a temporary database, with routing/SLA options. */
-export async function startOpsServer(options: { env?: Record<string, string>; operations?: OperationsOptions } = {}): Promise<OpsServer> {
+export async function startOpsServer(
+  options: { env?: Record<string, string>; operations?: OperationsOptions; /** Default: the shipped adapters. */ channels?: ChannelFactory[] } = {},
+): Promise<OpsServer> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'chatbridge-ops-'));
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -34,7 +36,7 @@ export async function startOpsServer(options: { env?: Record<string, string>; op
     ...options.env,
   });
   const chatbridge = await createChatbridge(config, {
-    channels: defaultChannels,
+    channels: options.channels ?? defaultChannels,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     outbox: { pollMs: 100, baseDelayMs: 50 },
     operations: { sweepMs: 60_000, slaCheckMs: 60_000, feedPollMs: 50, ...options.operations },

@@ -1,7 +1,8 @@
 /**
  * Routing on the real server: a hand-off is assigned to the connected agent at once; outside
  * business hours with nobody online the bot says when people are back and the queue keeps; the
- * REST API sets priorities, shows the queue urgent first, and guards settings.
+ * REST API sets priorities, shows the queue urgent first, and guards settings; a team rule by topic
+ * takes the topic from the knowledge-base answer the bot gave.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -120,6 +121,29 @@ describe('routing on the real server', () => {
     const contactId = (await store.getConversation(first))!.contactId;
     expect((await api(`/api/routing/contacts/${contactId}/tags`, { method: 'PUT', cookie: agentCookie, body: { tags: ['VIP', 'vip', ' wholesale '] } })).body.tags).toEqual(['VIP', 'wholesale']);
     expect((await api('/api/routing/contacts/999999/tags')).status).toBe(404);
+  });
+
+  it('routes by topic: the topic of the knowledge-base entry the bot answered with before the hand-off', async () => {
+    const store = server.chatbridge.store;
+    const team = await store.createTeam({ name: 'Returns', assignmentMode: 'auto' }, Date.now());
+    expect((await api('/api/settings/routing', { method: 'PUT', body: { teamRules: [{ topic: 'returns', teamId: team.id }] } })).status).toBe(200);
+    try {
+      const user = `u-${randomUUID()}`;
+      const say = (text: string) =>
+        server.chatbridge.router.receive({ channel: 'webchat', externalChatId: user, externalUserId: user, externalMessageId: randomUUID(), text, profile: { name: 'Ирина', language: 'ru' } });
+      const { conversationId } = await say('Какие условия возврата?');
+      const answered = (await store.listEvents(conversationId)).find((e) => e.type === 'bot_answered');
+      expect(answered).toBeTruthy();
+      expect((await store.getConversation(conversationId))!.topic).toBe('returns');
+      await say('позовите оператора');
+      expect(await store.getConversation(conversationId)).toMatchObject({ status: 'queued', topic: 'returns', teamId: team.id });
+
+      // Straight to a person, without a KB answer: no topic, no team.
+      const other = await askForHuman();
+      expect(await store.getConversation(other)).toMatchObject({ topic: null, teamId: null });
+    } finally {
+      await api('/api/settings/routing', { method: 'PUT', body: { teamRules: [] } });
+    }
   });
 
   it('refuses routing settings and priorities without a session', async () => {

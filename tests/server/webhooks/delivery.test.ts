@@ -2,7 +2,8 @@
  * Outgoing webhooks against real receivers on 127.0.0.1: every delivery is signed (HMAC-SHA256)
  * and verifies with the endpoint's secret; a receiver answering 500 gets its retries with growing
  * back-off until the delivery is marked failed, all visible in the delivery log; a receiver that
- * recovers gets the delivery; SLA breaches and ratings go out as events.
+ * recovers gets the delivery; SLA breaches and ratings go out as events; a transfer to an agent and a
+ * reopen go out as `conversation.assigned`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
@@ -169,6 +170,57 @@ describe('outgoing webhooks', () => {
     await server.chatbridge.router.receive({ channel: 'webchat', externalChatId: user, externalUserId: user, externalMessageId: randomUUID(), text: '5', buttonId: 'csat:5' });
     const rating = await waitFor(() => flaky.got.map((r) => JSON.parse(r.body)).find((b) => b.type === 'csat.received'), 'the rating webhook');
     expect(rating.data).toMatchObject({ conversation: { id: conversationId }, event: { data: { rating: 5 } } });
+  });
+
+  it('sends conversation.assigned, signed and naming the new agent, for a transfer to an agent and a reopen', async () => {
+    const crm = await receiver([200]);
+    receivers.push(crm);
+    const hook = (await api('/api/webhooks', { method: 'POST', body: { url: crm.url, events: ['conversation.assigned'] } })).body.webhook;
+    const store = server.chatbridge.store;
+    const router = server.chatbridge.router;
+    const admin = (await store.findAgentByEmail('admin@test.local'))!;
+    const nadia = await store.createAgent({ email: 'nadia@test.local', name: 'Nadia', passwordHash: await hashPassword('nadia-password-1'), role: 'agent', active: true, capacity: 5 }, Date.now());
+    const team = await store.createTeam({ name: `Returns ${randomUUID().slice(0, 6)}`, assignmentMode: 'manual' }, Date.now());
+    const bodies = () => crm.got.map((r) => JSON.parse(r.body));
+    const assigned = (by: string) => bodies().find((b) => b.type === 'conversation.assigned' && b.data.event.data.by === by);
+
+    const { conversationId } = await customerWrites('позовите оператора');
+    await router.claim(admin, conversationId);
+    await waitFor(() => assigned('claim'), 'the claim webhook');
+
+    await router.transfer(admin, conversationId, { agentId: nadia.id, note: 'VIP, be gentle' });
+    const transfer = await waitFor(() => assigned('transfer'), 'the transfer webhook');
+    expect(transfer).toMatchObject({
+      id: expect.stringMatching(/^evt_\d+$/),
+      type: 'conversation.assigned',
+      data: {
+        conversation: { id: conversationId, status: 'assigned', assignedAgentId: nadia.id },
+        event: { type: 'transferred', actor: `agent:${admin.id}`, data: { agentId: nadia.id, by: 'transfer', previousAgentId: admin.id, toTeamId: null } },
+      },
+    });
+    // The transfer note is a private note: it never leaves chatbridge.
+    const raw = crm.got.find((r) => JSON.parse(r.body).id === transfer.id)!;
+    expect(raw.body).not.toContain('VIP, be gentle');
+    expect(raw.headers['x-chatbridge-event']).toBe('conversation.assigned');
+    expect(verify(hook.secret, raw)).toBe(true);
+
+    // Resolved, then reopened by the admin: assigned to the admin again.
+    await router.resolve(nadia, conversationId);
+    await router.reopen(admin, conversationId);
+    const reopen = await waitFor(() => assigned('reopen'), 'the reopen webhook');
+    expect(reopen.data).toMatchObject({ conversation: { id: conversationId, assignedAgentId: admin.id }, event: { type: 'reopened', data: { agentId: admin.id, by: 'reopen' } } });
+    expect(verify(hook.secret, crm.got.find((r) => JSON.parse(r.body).id === reopen.id)!)).toBe(true);
+
+    // A transfer to a team only puts it back in the queue: nobody is assigned, nothing is sent.
+    await router.transfer(admin, conversationId, { teamId: team.id });
+    const deliveries = await waitFor(async () => {
+      const list = (await api(`/api/webhooks/${hook.id}/deliveries`)).body.deliveries as { eventType: string; status: string }[];
+      return list.length >= 3 && list.every((d) => d.status === 'delivered') ? list : null;
+    }, 'the deliveries logged');
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bodies().map((b) => b.data.event.data.by).sort()).toEqual(['claim', 'reopen', 'transfer']);
+    expect(deliveries.every((d) => d.eventType === 'conversation.assigned')).toBe(true);
+    await api(`/api/webhooks/${hook.id}`, { method: 'DELETE' });
   });
 
   it('lets only admins manage webhooks, refuses bad input, and sends a signed test ping', async () => {

@@ -7,16 +7,35 @@ import Database from 'better-sqlite3';
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../server/agents/passwords.js';
+import type { ChannelFactory } from '../../../server/app.js';
+import { defaultChannels } from '../../../server/channels.js';
+import type { Channel, DeliveryResult } from '../../../server/channels/contract.js';
 import { connectAgent, signIn } from '../../helpers/clients.js';
 import { waitFor } from '../../helpers/server.js';
 import { startOpsServer, type OpsServer } from '../routing/helpers.js';
+
+/**
+ * A channel that delivers the bot's and system messages but refuses every agent reply for good
+ * (as Telegram does once a customer blocked the bot): the outbox gives up on it at once.
+ */
+const sentTo = { fakechat: [] as { author: string; result: DeliveryResult['status'] }[] };
+const fakechat: ChannelFactory = (): Channel => ({
+  name: 'fakechat',
+  start: async () => undefined,
+  stop: async () => undefined,
+  send: async (_ref, outbound) => {
+    const result: DeliveryResult = outbound.author.type === 'agent' ? { status: 'failed', reason: 'Forbidden: bot was blocked by the user' } : { status: 'ok' };
+    sentTo.fakechat.push({ author: outbound.author.type, result: result.status });
+    return result;
+  },
+});
 
 describe('API tokens, metrics and OpenAPI', () => {
   let server: OpsServer;
   let cookie: string;
 
   beforeAll(async () => {
-    server = await startOpsServer();
+    server = await startOpsServer({ channels: [...defaultChannels, fakechat] });
     cookie = await signIn(server.url);
   });
   afterAll(async () => {
@@ -102,6 +121,27 @@ describe('API tokens, metrics and OpenAPI', () => {
     expect(text).toContain('# TYPE chatbridge_delivery_failures_total counter');
   });
 
+  it('counts a message that permanently failed delivery, by channel', async () => {
+    const failures = (text: string, channel: string) => new RegExp(`^chatbridge_delivery_failures_total\\{channel="${channel}"\\} (\\d+)$`, 'm').exec(text)?.[1];
+    expect(failures((await call('/metrics', { cookie })).body, 'fakechat')).toBeUndefined();
+
+    const user = `u-${randomUUID()}`;
+    const { conversationId } = await server.chatbridge.router.receive({ channel: 'fakechat', externalChatId: user, externalUserId: user, externalMessageId: randomUUID(), text: 'позовите оператора' });
+    const admin = (await server.chatbridge.store.findAgentByEmail('admin@test.local'))!;
+    await server.chatbridge.router.reply(admin, conversationId, 'Здравствуйте! Сейчас посмотрю.');
+    await waitFor(async () => (await server.chatbridge.store.listEvents(conversationId)).some((e) => e.type === 'delivery_failed'), 'the delivery to be given up on');
+
+    const text = await waitFor(async () => {
+      const m = (await call('/metrics', { cookie })).body as string;
+      return failures(m, 'fakechat') ? m : null;
+    }, 'the failure counted');
+    expect(failures(text, 'fakechat')).toBe('1');
+    expect(failures(text, 'webchat')).toBeUndefined(); // other channels' counts are untouched
+    // The bot's messages went out; the agent's reply was tried once and given up on.
+    expect(sentTo.fakechat.filter((s) => s.author === 'agent')).toEqual([{ author: 'agent', result: 'failed' }]);
+    expect(sentTo.fakechat.some((s) => s.author === 'bot' && s.result === 'ok')).toBe(true);
+  });
+
   it('counts SLA breaches in the metrics', async () => {
     const agent = await connectAgent(server.url, cookie);
     try {
@@ -128,5 +168,13 @@ describe('API tokens, metrics and OpenAPI', () => {
     }
     expect(spec.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
     expect(spec.paths['/api/tokens'].post.requestBody.content['application/json'].schema.required).toEqual(['name']);
+    // Every route outside the pages is described: tagged and summarised, with its path parameters.
+    expect(spec.paths['/metrics'].get).toMatchObject({ tags: ['Metrics'], summary: expect.stringContaining('Prometheus') });
+    const attachment = spec.paths['/api/messages/{id}/attachments/{index}']?.get;
+    expect(attachment).toMatchObject({ tags: ['Conversations'], summary: expect.stringContaining('attachment') });
+    expect(attachment.parameters.map((p: { in: string; name: string; required: boolean }) => [p.in, p.name, p.required])).toEqual([
+      ['path', 'id', true],
+      ['path', 'index', true],
+    ]);
   });
 });
