@@ -6,7 +6,7 @@
 import { get, whenUnauthorized } from './api.js';
 import { replace } from './dom.js';
 import { contactName } from './format.js';
-import { newAssignment, resetTitle, toast } from './notify.js';
+import { newAssignment, resetTitle, toast, unlockAudioOnFirstGesture } from './notify.js';
 import { app } from './state.js';
 import { SLA_METRIC_LABELS } from './sla.js';
 import { installStyles } from './styles.js';
@@ -151,6 +151,7 @@ async function start(): Promise<void> {
 }
 
 installStyles();
+unlockAudioOnFirstGesture();
 whenUnauthorized(showLogin);
 window.addEventListener('popstate', () => showPage());
 void start();

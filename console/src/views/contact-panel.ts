@@ -1,5 +1,5 @@
 /**
- * The contact panel: who the customer is, the channels they wrote from, their past
+ * The contact panel: who the customer is, their tags, the channels they wrote from, their past
  * conversations, notes about them, and merging a duplicate contact into this one.
  */
 import { del, get, patch, post } from '../api.js';
@@ -8,12 +8,14 @@ import { channelLabel, fullTime, initial, STATUS_LABELS, when } from '../format.
 import { showError } from '../notify.js';
 import { app, isAdmin } from '../state.js';
 import type { ContactPanel as PanelData } from '../types.js';
+import { ContactTags } from './contact-tags.js';
 import { mergeDialog } from './dialogs.js';
 
 export class ContactPanel {
   private data: PanelData | null = null;
   private currentConversationId: number | null = null;
   private editing = false;
+  private readonly tags = new ContactTags();
 
   constructor(
     private readonly el: HTMLElement,
@@ -24,6 +26,7 @@ export class ContactPanel {
 
   async load(contactId: number, currentConversationId: number): Promise<void> {
     this.currentConversationId = currentConversationId;
+    void this.tags.load(contactId);
     try {
       this.data = await get<PanelData>(`/api/console/contacts/${contactId}`);
     } catch (err) {
@@ -40,6 +43,7 @@ export class ContactPanel {
 
   clear(): void {
     this.data = null;
+    this.tags.clear();
     replace(this.el);
   }
 
@@ -58,6 +62,7 @@ export class ContactPanel {
         c.unreachableReason && h('p', { class: 'warning' }, `Unreachable: ${c.unreachableReason}`),
         this.editing ? this.editForm() : h('button', { type: 'button', class: 'link', onclick: () => ((this.editing = true), this.render()) }, 'Edit details'),
       ),
+      this.tags.el,
       h(
         'section',
         { class: 'card' },

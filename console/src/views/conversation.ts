@@ -34,6 +34,11 @@ export class ConversationPane {
   private readonly contact: ContactPanel;
   private readonly unsubscribe: (() => void)[] = [];
   private typingTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The thread is scrolled to its end: it stays there when it gets shorter (suggestions appear above the reply box). */
+  private pinned = true;
+  private readonly resizes = new ResizeObserver(() => {
+    if (this.pinned) this.threadEl.scrollTop = this.threadEl.scrollHeight;
+  });
 
   constructor(
     private readonly el: HTMLElement,
@@ -45,6 +50,8 @@ export class ConversationPane {
       if (this.data) void this.open(this.data.conversation.id);
     });
     this.empty();
+    this.threadEl.addEventListener('scroll', () => (this.pinned = this.atBottom()), { passive: true });
+    this.resizes.observe(this.threadEl);
     this.unsubscribe.push(
       app.events.on('conversation', (c) => {
         if (c.id !== this.id || !this.data) return;
@@ -71,6 +78,7 @@ export class ConversationPane {
   }
 
   destroy(): void {
+    this.resizes.disconnect();
     this.unsubscribe.forEach((u) => u());
   }
 
@@ -221,8 +229,13 @@ export class ConversationPane {
       replace(this.threadEl, threadItems(d.conversation, [...this.messages.values()], d.events, this.highlight));
     }
     const target = this.highlight !== undefined ? this.threadEl.querySelector(`[data-message-id="${this.highlight}"]`) : null;
+    this.pinned = !target;
     if (target) target.scrollIntoView({ block: 'center' });
     else this.threadEl.scrollTop = this.threadEl.scrollHeight;
+  }
+
+  private atBottom(): boolean {
+    return this.threadEl.scrollHeight - this.threadEl.scrollTop - this.threadEl.clientHeight < 80;
   }
 
   /** Adds or updates one message in place (pushes and acks may both bring it). */
@@ -233,7 +246,7 @@ export class ConversationPane {
     this.messages.set(m.id, m);
     const el = messageEl(m, contactName(this.data.conversation.contact));
     const old = this.threadEl.querySelector(`[data-message-id="${m.id}"]`);
-    const atBottom = this.threadEl.scrollHeight - this.threadEl.scrollTop - this.threadEl.clientHeight < 80;
+    const atBottom = this.atBottom();
     if (old) old.replaceWith(el);
     else this.threadEl.append(el);
     if (atBottom || m.direction !== 'in') this.threadEl.scrollTop = this.threadEl.scrollHeight;

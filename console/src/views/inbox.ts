@@ -7,6 +7,7 @@ import { h, replace, select } from '../dom.js';
 import { channelLabel, contactName, duration, fullTime, initial, PRIORITY_LABELS, STATUS_LABELS, when } from '../format.js';
 import { filterQuery, inView, passes, sortFor, VIEWS, type Filters, type ViewName } from '../inbox-model.js';
 import { seen, showError } from '../notify.js';
+import { isUnread, markRead } from '../read-state.js';
 import { agentName, app, teamName } from '../state.js';
 import type { ConversationView, SearchHit, Status } from '../types.js';
 import { ConversationPane } from './conversation.js';
@@ -154,13 +155,14 @@ export function inboxPage(container: HTMLElement): () => void {
     const name = contactName(c.contact);
     const waiting = c.status === 'queued' && c.queuedAt !== null;
     const snoozed = c.snoozedUntil !== null && c.snoozedUntil > now;
+    const unread = c.id !== state.selectedId && isUnread(c, app.me!.id);
     return h(
       'li',
       {
-        class: `conversation-item${c.id === state.selectedId ? ' selected' : ''} priority-${c.priority}`,
+        class: `conversation-item${c.id === state.selectedId ? ' selected' : ''}${unread ? ' unread' : ''} priority-${c.priority}`,
         tabindex: 0,
         role: 'button',
-        'aria-label': `${name}, ${STATUS_LABELS[c.status]}`,
+        'aria-label': `${name}, ${STATUS_LABELS[c.status]}${unread ? ', new message' : ''}`,
         dataset: { conversationId: c.id, status: c.status },
         onclick: () => select_(c.id),
       },
@@ -172,7 +174,7 @@ export function inboxPage(container: HTMLElement): () => void {
           'div',
           { class: 'item-top' },
           h('strong', { class: 'name' }, name),
-          h('span', { class: `badge ch-${c.channel}` }, channelLabel(c.channel)),
+          unread && h('span', { class: 'unread-dot', title: 'New message from the customer' }),
           waiting
             ? h('span', { class: 'wait', title: `In the queue since ${fullTime(c.queuedAt!)}`, dataset: { since: c.queuedAt! } }, `waiting ${duration(now - c.queuedAt!)}`)
             : h('time', { class: 'time', title: fullTime(c.lastMessageAt) }, when(c.lastMessageAt, now)),
@@ -181,6 +183,8 @@ export function inboxPage(container: HTMLElement): () => void {
         h(
           'div',
           { class: 'item-meta' },
+          // The channel sits here rather than beside the name, which keeps the room to show it whole.
+          h('span', { class: `badge ch-${c.channel}` }, channelLabel(c.channel)),
           slaBadge(c),
           c.priority !== 'normal' && h('span', { class: `pill priority ${c.priority}` }, PRIORITY_LABELS[c.priority]),
           c.status === 'assigned' && h('span', { class: 'pill' }, agentName(c.assignedAgentId)),
@@ -292,8 +296,15 @@ export function inboxPage(container: HTMLElement): () => void {
     state.selectedId = id;
     history.replaceState(null, '', `#${state.view}/${id}`);
     seen(id);
+    readNow(id);
     render();
-    void pane.open(id, messageId);
+    void pane.open(id, messageId).then(() => (readNow(id), render()));
+  }
+
+  /** The open conversation's messages so far count as read. */
+  function readNow(id: number): void {
+    const c = app.conversations.get(id);
+    if (c && id === state.selectedId) markRead(c, app.me!.id);
   }
 
   /** Arrow keys (or j/k) move through the list; Enter opens. */
@@ -328,7 +339,7 @@ export function inboxPage(container: HTMLElement): () => void {
   document.addEventListener('keydown', onKey);
 
   disposers.push(
-    app.events.on('conversation', () => render()),
+    app.events.on('conversation', (c) => (readNow(c.id), render())),
     app.events.on('counts', () => renderCounts()),
     app.events.on('agents', () => (renderFilters(), render())),
     app.events.on('resync', () => {
