@@ -23,18 +23,21 @@ import {
 } from 'discord.js';
 import type { Logger } from 'pino';
 import type {
+  Attachment,
   Channel,
   ChannelHost,
   ConversationRef,
   ConversationStatus,
   DeliveryResult,
+  FetchedAttachment,
   InboundMessage,
   Outbound,
 } from '../../server/channels/contract.js';
 import { ButtonIds } from './buttons.js';
 import { createDiscordClient } from './client.js';
 import { applicationCommands, QUESTION_OPTION, SUPPORT_COMMAND } from './commands.js';
-import { attachmentsOf, profileOf, quote } from './inbound.js';
+import { fetchDiscordAttachment } from './files.js';
+import { attachmentsOf, inboundParts, profileOf, quote } from './inbound.js';
 import { inviteUrl } from './permissions.js';
 import { MAX_CONTENT, pressedRows } from './render.js';
 import { Sender } from './sender.js';
@@ -53,8 +56,10 @@ export interface DiscordChannelOptions {
   /** The core's settings: the thread directory and long button ids live there. */
   settings: KeyValue;
   log: Logger;
-  /** The core's limit; longer messages are refused with a notice. */
+  /** The core's limit; a longer customer message is stored in several parts. */
   maxMessageLength: number;
+  /** Largest customer file fetched for the console (default 20 MB); a bigger one is a 404 there. */
+  maxDownloadBytes?: number;
   /** Rate limits up to this long are waited out in place, longer ones go back to the outbox. */
   maxRateLimitWaitMs?: number;
   restTimeoutMs?: number;
@@ -322,22 +327,20 @@ export class DiscordChannel implements Channel {
   }
 
   /**
-   * Hands a message to the core. A refusal (too long) or a failure to store is told to the
-   * customer, so nothing disappears without a word. Returns whether it was stored.
+   * Hands a message to the core. One longer than the core takes (a Nitro user may write 4000
+   * characters, MAX_MESSAGE_LENGTH may be lower) is stored in parts, in order, none lost. A failure
+   * to store is told to the customer, so nothing disappears without a word. Returns whether it was
+   * stored.
    */
   private async intake(inbound: InboundMessage): Promise<boolean> {
     if (!inbound.text.trim() && !inbound.attachments?.length && !inbound.buttonId) return false;
-    const t = adapterTexts[languageFor(inbound.text, inbound.profile?.language)];
     try {
-      await this.host!.receive(inbound);
+      for (const part of inboundParts(inbound, this.opts.maxMessageLength)) await this.host!.receive(part);
       return true;
     } catch (err) {
-      if ((err as { code?: string }).code === 'too_long') {
-        await this.notify(inbound.externalChatId, t.tooLong(this.opts.maxMessageLength));
-      } else {
-        this.opts.log.error({ err, messageId: inbound.externalMessageId }, 'discord: message not stored');
-        await this.notify(inbound.externalChatId, t.notStored);
-      }
+      this.opts.log.error({ err, messageId: inbound.externalMessageId }, 'discord: message not stored');
+      const t = adapterTexts[languageFor(inbound.text, inbound.profile?.language)];
+      await this.notify(inbound.externalChatId, t.notStored);
       return false;
     }
   }
@@ -479,6 +482,19 @@ export class DiscordChannel implements Channel {
 
   send(ref: ConversationRef, outbound: Outbound): Promise<DeliveryResult> {
     return this.sender.send(ref, outbound);
+  }
+
+  /**
+   * A customer's file for the console. The link kept with the message is signed and expires after
+   * about a day, so it is refreshed through Discord first when needed (docs/discord.md,
+   * "Attachments"). Null when Discord no longer has the file or it is over the size limit.
+   */
+  fetchAttachment(attachment: Attachment): Promise<FetchedAttachment | null> {
+    return fetchDiscordAttachment(attachment, {
+      rest: () => (this.client?.token ? this.client.rest : null),
+      apiRoot: this.opts.apiRoot,
+      maxBytes: this.opts.maxDownloadBytes,
+    });
   }
 
   async typing(ref: ConversationRef, typing: boolean): Promise<void> {

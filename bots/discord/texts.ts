@@ -17,7 +17,6 @@ export interface AdapterTexts {
   notConfigured: string;
   dmReady: string;
   notYourButtons: string;
-  tooLong(max: number): string;
   notStored: string;
   threadName(name: string): string;
 }
@@ -33,7 +32,6 @@ export const adapterTexts: Record<AdapterLanguage, AdapterTexts> = {
     notConfigured: 'На этом сервере поддержка не настроена. Напишите мне в личные сообщения.',
     dmReady: 'Я здесь — задайте вопрос в этом чате.',
     notYourButtons: 'Эти кнопки — для автора обращения.',
-    tooLong: (max) => `Сообщение слишком длинное (больше ${max} символов). Разбейте его на части, пожалуйста.`,
     notStored: 'Не удалось принять сообщение. Отправьте его ещё раз, пожалуйста.',
     threadName: (name) => `Поддержка · ${name}`,
   },
@@ -47,7 +45,6 @@ export const adapterTexts: Record<AdapterLanguage, AdapterTexts> = {
     notConfigured: 'Support is not set up on this server. Please send me a direct message.',
     dmReady: "I'm here — ask your question in this chat.",
     notYourButtons: 'These buttons belong to the person who asked.',
-    tooLong: (max) => `That message is too long (over ${max} characters). Please split it up.`,
     notStored: "I couldn't take that message. Please send it again.",
     threadName: (name) => `Support · ${name}`,
   },

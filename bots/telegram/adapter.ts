@@ -22,9 +22,9 @@ import type {
 } from '../../server/channels/contract.js';
 import { CallbackData, type KeyValue } from './buttons.js';
 import { deliveryResultFor, migratedChatId } from './delivery.js';
-import { addressedToBot, attachmentsOf, commandOf, isServiceMessage, profileOf, textOf, withoutMention } from './inbound.js';
+import { addressedToBot, attachmentsOf, commandOf, inboundParts, isServiceMessage, profileOf, textOf, withoutMention } from './inbound.js';
 import type { RecentUpdates } from './recent-updates.js';
-import { keyboardRows, pressedLabel, renderParts, splitText, type MessagePart } from './render.js';
+import { keyboardRows, pressedLabel, renderParts, type MessagePart } from './render.js';
 import { registerForwardRoute, registerWebhookRoute, type UpdateOutcome } from './routes.js';
 import { SerialQueue } from './serial.js';
 import { adapterTexts, languageFor } from './texts.js';
@@ -224,25 +224,19 @@ export class TelegramChannel implements Channel {
     // correction, and while the bot has the chat it answers the corrected question.
     if (edited) text = `✏️ ${text}`;
     const buttonId = command === 'start' ? 'start' : command === 'human' || options.handOff ? 'human' : undefined;
-    const externalMessageId = `${chat.id}:${message.message_id}${edited ? `:edit:${message.edit_date ?? 0}` : ''}`;
-    const base: Omit<InboundMessage, 'externalMessageId' | 'text'> = {
+    const inbound: InboundMessage = {
       channel: this.name,
       externalChatId: String(chat.id),
       externalUserId: String(from.id),
+      externalMessageId: `${chat.id}:${message.message_id}${edited ? `:edit:${message.edit_date ?? 0}` : ''}`,
+      text: text.trim() ? text : '',
+      attachments: attachments.length ? attachments : undefined,
+      buttonId,
       profile: profileOf(from),
       sentAt: (message.edit_date ?? message.date) * 1000,
     };
     // Telegram allows 4096 characters, the core may take fewer: a long message is stored in parts, none lost.
-    const parts = text.trim() ? splitText(text, this.opts.maxMessageLength) : [''];
-    for (const [index, part] of parts.entries()) {
-      await this.host!.receive({
-        ...base,
-        externalMessageId: index === 0 ? externalMessageId : `${externalMessageId}:${index + 1}`,
-        text: part,
-        attachments: index === 0 && attachments.length ? attachments : undefined,
-        buttonId: index === 0 ? buttonId : undefined,
-      });
-    }
+    for (const part of inboundParts(inbound, this.opts.maxMessageLength)) await this.host!.receive(part);
     return 'taken';
   }
 

@@ -42,6 +42,8 @@ export interface InboundMessage {
   profile?: SenderProfile;
   /** When the customer sent it (UTC ms); defaults to the time it was received. */
   sentAt?: number;
+  /** A part of an over-long message that the bot is not to act on (it acts once, on the part that carries the question). */
+  storeOnly?: boolean;
 }
 
 export interface QuickReply {

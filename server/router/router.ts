@@ -149,6 +149,7 @@ export class ConversationRouter {
 
   /** Classifies and lets the bot act; a failing step hands the conversation to a person (the message is stored). */
   private async botStep(conversation: Conversation, message: Message, inbound: InboundMessage): Promise<void> {
+    if (inbound.storeOnly) return; // stored and shown to agents; the bot answers the whole message once
     try {
       await this.act(conversation, message, inbound);
     } catch (err) {

@@ -216,13 +216,13 @@ describe('the agent console in a browser', () => {
       ['Telegram', 'Это Светлана из телеграма, тот же заказ 4410'],
       ['Telegram', 'Фото застёжки'],
     ]);
-    // Files open in a new tab: Telegram's through the server (GET /api/messages/:id/attachments/:index), a URL as it is.
+    // Files open in a new tab, through the server (GET /api/messages/:id/attachments/:index): it fetches them with the channel's token.
     const files = await page.locator('.thread [data-testid=attachment]').evaluateAll((els) =>
       els.map((e) => [e.textContent, new URL((e as HTMLAnchorElement).href).pathname.replace(/\/\d+\//, '/N/'), (e as HTMLAnchorElement).target]),
     );
     expect(files).toEqual([
       ['📎 clasp.jpg · 47 KB', '/api/messages/N/attachments/0', '_blank'],
-      ['📎 receipt.pdf', '/a/receipt.pdf', '_blank'],
+      ['📎 receipt.pdf', '/api/messages/N/attachments/1', '_blank'],
     ]);
     expect(tab.errors).toEqual([]);
     await tab.context.close();

@@ -144,12 +144,12 @@ export function historyItems(messages: MessageView[], conversations: Conversatio
 }
 
 /**
- * A customer's file: a link the agent opens in a new tab. Files with a public URL (Discord's CDN)
- * open there; the rest (Telegram's file_id) come through the server, which fetches them with the
- * channel's token (GET /api/messages/:id/attachments/:index).
+ * A customer's file: a link the agent opens in a new tab, always through the server
+ * (GET /api/messages/:id/attachments/:index), which fetches it with the channel's token: Telegram's
+ * file_id, and Discord's signed links, which expire after about a day.
  */
-function attachmentLink(messageId: number, index: number, a: { kind: string; name?: string; url?: string; size?: number }): HTMLElement {
-  const href = a.url && /^https:\/\//.test(a.url) ? a.url : `/api/messages/${messageId}/attachments/${index}`;
+function attachmentLink(messageId: number, index: number, a: { kind: string; name?: string; size?: number }): HTMLElement {
+  const href = `/api/messages/${messageId}/attachments/${index}`;
   const size = typeof a.size === 'number' ? ` · ${a.size < 1024 * 1024 ? `${Math.max(1, Math.round(a.size / 1024))} KB` : `${(a.size / 1024 / 1024).toFixed(1)} MB`}` : '';
   return h('a', { class: 'pill attachment', href, target: '_blank', rel: 'noopener noreferrer', dataset: { testid: 'attachment' } }, `📎 ${a.name ?? a.kind}${size}`);
 }

@@ -3,9 +3,12 @@
  * 127.0.0.1, speaking just enough of API v10 for chatbridge's adapter. It behaves like Discord
  * where the adapter depends on it: sessions resume and replay missed dispatches, the bot's own
  * messages come back over the gateway, threads the bot creates are announced with THREAD_CREATE,
- * and any REST route can be made to answer 429 / 5xx / an API error for a while.
+ * customers' files sit on a CDN whose signed links expire and are refreshed through
+ * POST /attachments/refresh-urls, and any REST route can be made to answer 429 / 5xx / an API
+ * error for a while.
  * Protocol facts: ../shared/docs/testing-real-clients.md §2.
  */
+import { createHmac } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -72,6 +75,18 @@ export interface Injection {
 }
 
 const DISCORD_EPOCH = 1420070400000n;
+/** How long a signed attachment link lasts (Discord: about a day). */
+const LINK_LIFETIME_MS = 24 * 3600_000;
+
+/** An attachment object as Discord puts it into MESSAGE_CREATE. */
+export interface FakeAttachment {
+  id: string;
+  filename: string;
+  size: number;
+  url: string;
+  proxy_url: string;
+  content_type: string;
+}
 
 export class FakeDiscord {
   readonly token = 'fake-bot-token.discord.test';
@@ -96,6 +111,9 @@ export class FakeDiscord {
   readonly webhookEdits: { token: string; body: any }[] = [];
   /** Off: IDENTIFY with Message Content is refused with 4014, as when the portal switch is off. */
   messageContentAllowed = true;
+  /** Customers' files on the CDN, by path (`/cdn/attachments/<channel>/<attachment>/<name>`). */
+  private readonly files = new Map<string, { body: Buffer; contentType: string }>();
+  private readonly cdnSecret = `cdn-secret-${Math.random()}`;
   private readonly injections: Injection[] = [];
   private readonly sessions = new Map<string, Session>();
   private current: Session | null = null;
@@ -154,6 +172,24 @@ export class FakeDiscord {
   /** Makes the next `times` calls matching `path` (and `method`) answer with `status`/`body`/`headers`. */
   inject(injection: Injection): void {
     this.injections.push(injection);
+  }
+
+  /**
+   * A customer's file on the CDN: the attachment object for a message, its link signed until
+   * `expiresAt` (by default a day from now, as Discord does). A link whose time has passed gets
+   * 404 from the CDN, as on Discord; POST /attachments/refresh-urls signs it again.
+   */
+  attachment(filename: string, body: Buffer, contentType: string, options: { expiresAt?: number; channelId?: string } = {}): FakeAttachment {
+    const id = this.snowflake();
+    const path = `/cdn/attachments/${options.channelId ?? this.snowflake()}/${id}/${encodeURIComponent(filename)}`;
+    this.files.set(path, { body, contentType });
+    const url = this.signedUrl(path, options.expiresAt ?? Date.now() + LINK_LIFETIME_MS);
+    return { id, filename, size: body.length, url, proxy_url: url, content_type: contentType };
+  }
+
+  /** Removes a file from the CDN (the customer deleted their message): every link to it gets 404. */
+  removeFile(url: string): void {
+    this.files.delete(new URL(url).pathname);
   }
 
   messagesIn(channelId: string): FakeMessage[] {
@@ -395,6 +431,8 @@ export class FakeDiscord {
       return send(injection.status, injection.body ?? { message: 'injected', code: 0 }, injection.headers);
     }
 
+    // The CDN is public: the signature in the link is the only key, no Authorization.
+    if (path.startsWith('/cdn/')) return this.serveFile(url, call, res);
     const unauthenticated = path.startsWith('/interactions/') || path.startsWith('/webhooks/');
     if (!unauthenticated && req.headers.authorization !== `Bot ${this.token}`) {
       return send(401, { message: '401: Unauthorized', code: 0 });
@@ -477,6 +515,20 @@ export class FakeDiscord {
       return { status: 204 };
     }
     if ((m = path.match(/^\/channels\/(\d+)\/typing$/)) && method === 'POST') return { status: 204 };
+    if (path === '/attachments/refresh-urls' && method === 'POST') {
+      const urls: unknown = body?.attachment_urls;
+      if (!Array.isArray(urls) || !urls.every((u) => typeof u === 'string')) {
+        return { status: 400, body: { message: 'Invalid Form Body', code: 50035 } };
+      }
+      // Links to the CDN's attachments are signed again (a removed file's too: the CDN then says
+      // 404); anything else is left out of the answer.
+      const refreshed_urls = (urls as string[]).flatMap((original) => {
+        const parsed = URL.canParse(original) ? new URL(original) : null;
+        if (!parsed || parsed.origin !== this.origin || !parsed.pathname.startsWith('/cdn/attachments/')) return [];
+        return [{ original, refreshed: this.signedUrl(parsed.pathname, Date.now() + LINK_LIFETIME_MS) }];
+      });
+      return { status: 200, body: { refreshed_urls } };
+    }
     if ((m = path.match(/^\/channels\/(\d+)$/)) && method === 'GET') {
       const channel = this.channels.get(m[1]!);
       if (!channel) return { status: 404, body: { message: 'Unknown Channel', code: 10003 } };
@@ -492,6 +544,38 @@ export class FakeDiscord {
       return { status: 200, body: { ...this.messageBase(this.snowflake(), '0', { ...this.bot }, body.content ?? ''), webhook_id: m[1] } };
     }
     return null;
+  }
+
+  private get origin(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** A link to `path` signed as Discord does: `ex` (expiry) and `is` (issued) in hex seconds, `hm` the signature. */
+  private signedUrl(path: string, expiresAt: number): string {
+    const ex = Math.floor(expiresAt / 1000).toString(16);
+    const is = Math.floor(Date.now() / 1000).toString(16);
+    return `${this.origin}${path}?ex=${ex}&is=${is}&hm=${this.signature(path, ex, is)}&`;
+  }
+
+  private signature(path: string, ex: string, is: string): string {
+    return createHmac('sha256', this.cdnSecret).update(`${path}|${ex}|${is}`).digest('hex');
+  }
+
+  /** GET on the CDN: the file for a link with a good signature whose time has not passed, else 404. */
+  private serveFile(url: URL, call: RestCall, res: http.ServerResponse): void {
+    const path = url.pathname;
+    const [ex, is, hm] = ['ex', 'is', 'hm'].map((k) => url.searchParams.get(k) ?? '');
+    const file = this.files.get(path);
+    const valid = file && ex && is && hm === this.signature(path, ex, is) && parseInt(ex, 16) * 1000 > Date.now();
+    if (call.method !== 'GET' || !file || !valid) {
+      call.status = 404;
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('This content is no longer available.');
+      return;
+    }
+    call.status = 200;
+    res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(file.body.length) });
+    res.end(file.body);
   }
 
   private messageBase(id: string, channelId: string, author: FakeUser, content: string) {

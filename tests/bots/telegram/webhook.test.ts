@@ -106,8 +106,8 @@ describe('Telegram by webhook on the server\'s own fastify (real grammy, fake Bo
     );
     expect((await Promise.all(posts)).map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     // Each stored once. (Requests of one chat are handled one after another in arrival order; which
-    // of five parallel requests arrives first is up to the network, so the set is compared here and
-    // the ordering is shown in units.test.ts.)
+    // of five parallel requests arrives first is up to the network, so the set is compared here. The
+    // per-chat order itself is the SerialQueue's job, unit-tested in units.test.ts.)
     const texts = (await h.server.chatbridge.store.listMessages(conversation.id)).filter((m) => m.direction === 'in').map((m) => m.text);
     expect(texts[0]).toBe('/human');
     expect(texts.slice(1).sort()).toEqual(['два', 'пять', 'раз', 'три', 'четыре']);

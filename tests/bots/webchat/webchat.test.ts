@@ -80,7 +80,7 @@ describe('the webchat namespace', () => {
 
   it('greets in the visitor language and says who is online, the working hours and the pre-chat mode', async () => {
     const ru = await connect({ language: 'ru' });
-    expect(ru.ready).toMatchObject({ identified: false, conversation: null, agentsOnline: false, workingHours: HOURS, prechat: 'optional' });
+    expect(ru.ready).toMatchObject({ identified: false, conversation: null, agentsOnline: false, workingHours: HOURS, prechat: 'optional', maxMessageLength: 4000 });
     expect(ru.ready.visitorId).toMatch(/^v_/);
     expect(ru.ready.greeting.text).toMatch(/^Здравствуйте/);
     expect(ru.ready.greeting.quickReplies.map((q) => q.id)).toContain('human');
