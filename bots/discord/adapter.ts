@@ -37,11 +37,12 @@ import { ButtonIds } from './buttons.js';
 import { createDiscordClient } from './client.js';
 import { applicationCommands, QUESTION_OPTION, SUPPORT_COMMAND } from './commands.js';
 import { fetchDiscordAttachment } from './files.js';
-import { attachmentsOf, inboundParts, profileOf, quote } from './inbound.js';
+import { attachmentsOf, profileOf, quote } from './inbound.js';
+import { inboundParts } from '../shared/inbound-parts.js';
 import { inviteUrl } from './permissions.js';
 import { MAX_CONTENT, pressedRows } from './render.js';
 import { Sender } from './sender.js';
-import { KeyedQueue } from './serial.js';
+import { SerialQueue } from '../shared/serial.js';
 import { adapterTexts, languageFor, type AdapterLanguage } from './texts.js';
 import { ThreadDirectory, type KeyValue } from './threads.js';
 
@@ -86,7 +87,14 @@ export class DiscordChannel implements Channel {
   private markReady: () => void = () => {};
   private readonly threads: ThreadDirectory;
   private readonly buttons: ButtonIds;
-  private readonly queue: KeyedQueue;
+  /** One queue per customer: their events reach the core in order. */
+  private readonly queue = new SerialQueue();
+  private readonly onQueueError: (err: unknown, userId: string) => void;
+
+  /** Queues a customer's event behind their earlier ones; a failure is logged, never thrown at Discord's event loop. */
+  private serially(userId: string, task: () => Promise<void>): Promise<void> {
+    return this.queue.run(userId, task).catch((err: unknown) => this.onQueueError(err, userId));
+  }
   private readonly supportChannels: Set<string>;
   private readonly sender: Sender;
   /** Support-channel messages taken already (bounded), so a redelivered event opens no second thread. */
@@ -100,7 +108,7 @@ export class DiscordChannel implements Channel {
     this.buttons = new ButtonIds(opts.settings);
     this.supportChannels = new Set(opts.supportChannelIds);
     this.sender = new Sender({ client: () => this.client, buttons: this.buttons, threads: this.threads, log: opts.log });
-    this.queue = new KeyedQueue((err, userId) => opts.log.error({ err, userId }, 'discord: handling a customer event failed'));
+    this.onQueueError = (err, userId) => opts.log.error({ err, userId }, 'discord: handling a customer event failed');
   }
 
   /** The live discord.js client (for tests and diagnostics). */
@@ -217,7 +225,7 @@ export class DiscordChannel implements Channel {
     const channel = message.channel;
 
     if (channel.type === ChannelType.DM) {
-      await this.queue.run(userId, async () => {
+      await this.serially(userId, async () => {
         await this.intake(this.inboundOf(message, message.channelId));
       });
       return;
@@ -226,7 +234,7 @@ export class DiscordChannel implements Channel {
       const thread = await this.threads.get(channel.id);
       // Someone else in a customer's thread (a moderator) is not the customer speaking.
       if (!thread || thread.userId !== userId) return;
-      await this.queue.run(userId, async () => {
+      await this.serially(userId, async () => {
         await this.intake(this.inboundOf(message, channel.id));
       });
       return;
@@ -235,7 +243,7 @@ export class DiscordChannel implements Channel {
       if (this.taken.has(message.id)) return;
       this.taken.add(message.id);
       if (this.taken.size > 1000) this.taken.delete(this.taken.values().next().value!);
-      await this.queue.run(userId, () => this.fromSupportChannel(message, channel));
+      await this.serially(userId, () => this.fromSupportChannel(message, channel));
     }
   }
 
@@ -389,7 +397,7 @@ export class DiscordChannel implements Channel {
     if (!buttonId) return;
     const label = 'label' in interaction.component && interaction.component.label ? interaction.component.label : buttonId;
     const chatId = interaction.channelId;
-    await this.queue.run(user.id, async () => {
+    await this.serially(user.id, async () => {
       await this.intake(
         {
           channel: this.name,
@@ -421,7 +429,7 @@ export class DiscordChannel implements Channel {
     const answer = async (content: string) => {
       if (deferred) await interaction.editReply({ content }).catch((err: unknown) => log.warn({ err }, 'discord: /support reply failed'));
     };
-    await this.queue.run(interaction.user.id, async () => {
+    await this.serially(interaction.user.id, async () => {
       try {
         await answer(await this.support(interaction, question));
       } catch (err) {

@@ -4,35 +4,6 @@
  */
 import type { Attachment as DiscordAttachment, GuildMember, Message, User } from 'discord.js';
 import type { Attachment, InboundMessage, SenderProfile } from '../../server/channels/contract.js';
-import { splitText } from './render.js';
-
-/** A message for the core, possibly one part of a longer one (`storeOnly`: the bot does not act on it). */
-export type InboundPart = InboundMessage;
-
-/**
- * A message longer than the core takes (MAX_MESSAGE_LENGTH) as several, in order, none lost: the
- * same split as replies (paragraph, line, word), ids `<id>`, `<id>:2`, `<id>:3`…, the files on the
- * first part. The bot is to act on one part only: the one with the button id, else the last, so
- * that a long question gets one answer; the others are marked `storeOnly`.
- */
-export function inboundParts(inbound: InboundMessage, limit: number): InboundPart[] {
-  if (inbound.text.length <= limit) return [inbound];
-  const texts = splitText(inbound.text, limit);
-  const acted = inbound.buttonId ? 0 : texts.length - 1;
-  return texts.map((text, index): InboundPart => {
-    const part: InboundPart = {
-      ...inbound,
-      externalMessageId: index === 0 ? inbound.externalMessageId : `${inbound.externalMessageId}:${index + 1}`,
-      text,
-    };
-    if (index > 0) delete part.attachments;
-    if (index !== acted) {
-      delete part.buttonId;
-      part.storeOnly = true;
-    }
-    return part;
-  });
-}
 
 /** Attachments as the core keeps them: the CDN URL, the file name and size, the type. */
 export function attachmentsOf(message: Message): Attachment[] {

@@ -5,6 +5,7 @@
  */
 import { ButtonStyle, ComponentType, escapeMarkdown, type APIActionRowComponent, type APIButtonComponent, type APIComponentInMessageActionRow } from 'discord.js';
 import type { Outbound } from '../../server/channels/contract.js';
+import { splitText as splitShared } from '../shared/split-text.js';
 
 /** Discord's limit on a message's content. */
 export const MAX_CONTENT = 2000;
@@ -18,29 +19,9 @@ export interface MessagePayload {
   components?: APIActionRowComponent<APIComponentInMessageActionRow>[];
 }
 
-/**
- * Splits text into parts of at most `limit` UTF-16 units (never more code points than Discord
- * counts), preferring paragraph, then line, then word boundaries; never inside a surrogate pair.
- */
+/** Splits text under Discord's limit (see bots/shared/split-text.ts); an empty text is a zero-width space. */
 export function splitText(text: string, limit = MAX_CONTENT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const floor = Math.floor(limit / 2);
-    let cut = rest.lastIndexOf('\n\n', limit);
-    if (cut < floor) cut = rest.lastIndexOf('\n', limit);
-    if (cut < floor) cut = rest.lastIndexOf(' ', limit);
-    if (cut < floor) {
-      cut = limit;
-      const code = rest.charCodeAt(cut - 1);
-      if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-    }
-    const part = rest.slice(0, cut).trimEnd();
-    if (part) parts.push(part);
-    rest = rest.slice(cut).replace(/^\s+/, '');
-  }
-  if (rest.trim()) parts.push(rest);
-  return parts.length ? parts : ['\u200b'];
+  return splitShared(text, limit, '\u200b');
 }
 
 /** Lays buttons out in rows of five; what does not fit in five rows is dropped (and reported). */

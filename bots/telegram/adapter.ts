@@ -22,11 +22,12 @@ import type {
 } from '../../server/channels/contract.js';
 import { CallbackData, type KeyValue } from './buttons.js';
 import { deliveryResultFor, migratedChatId } from './delivery.js';
-import { addressedToBot, attachmentsOf, commandOf, inboundParts, isServiceMessage, profileOf, textOf, withoutMention } from './inbound.js';
+import { addressedToBot, attachmentsOf, commandOf, isServiceMessage, profileOf, textOf, withoutMention } from './inbound.js';
+import { inboundParts } from '../shared/inbound-parts.js';
 import type { RecentUpdates } from './recent-updates.js';
 import { keyboardRows, pressedLabel, renderParts, type MessagePart } from './render.js';
 import { registerForwardRoute, registerWebhookRoute, type UpdateOutcome } from './routes.js';
-import { SerialQueue } from './serial.js';
+import { SerialQueue } from '../shared/serial.js';
 import { adapterTexts, languageFor } from './texts.js';
 
 /** The update types chatbridge asks Telegram for. */

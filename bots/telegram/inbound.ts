@@ -5,36 +5,6 @@
  */
 import type { Message, User } from 'grammy/types';
 import type { Attachment, InboundMessage, SenderProfile } from '../../server/channels/contract.js';
-import { splitText } from './render.js';
-
-/** A message for the core, possibly one part of a longer one (`storeOnly`: the bot does not act on it). */
-export type InboundPart = InboundMessage;
-
-/**
- * A message longer than the core takes (MAX_MESSAGE_LENGTH; Telegram allows 4096) as several, in
- * order, none lost: split at paragraph, line or word, ids `<id>`, `<id>:2`, `<id>:3`…, the files on
- * the first part. The bot is to act on one part only: the one with the button id (a command, which
- * starts the message), else the last, so that a long question gets one answer; the others are
- * marked `storeOnly`.
- */
-export function inboundParts(inbound: InboundMessage, limit: number): InboundPart[] {
-  if (inbound.text.length <= limit) return [inbound];
-  const texts = splitText(inbound.text, limit);
-  const acted = inbound.buttonId ? 0 : texts.length - 1;
-  return texts.map((text, index): InboundPart => {
-    const part: InboundPart = {
-      ...inbound,
-      externalMessageId: index === 0 ? inbound.externalMessageId : `${inbound.externalMessageId}:${index + 1}`,
-      text,
-    };
-    if (index > 0) delete part.attachments;
-    if (index !== acted) {
-      delete part.buttonId;
-      part.storeOnly = true;
-    }
-    return part;
-  });
-}
 
 /** The commands the adapter understands; anything else is text for the core. */
 export type Command = 'start' | 'help' | 'human';

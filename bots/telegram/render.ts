@@ -6,6 +6,7 @@
  */
 import type { InlineKeyboardButton, InlineKeyboardMarkup, MessageEntity } from 'grammy/types';
 import type { Outbound, QuickReply } from '../../server/channels/contract.js';
+import { splitText as splitShared } from '../shared/split-text.js';
 
 /** Telegram's limit on a message's text (UTF-16 units, counted after entities are parsed). */
 export const MAX_TEXT = 4096;
@@ -18,29 +19,9 @@ export interface MessagePart {
   reply_markup?: InlineKeyboardMarkup;
 }
 
-/**
- * Splits text into parts of at most `limit` UTF-16 units, preferring paragraph, then line, then
- * word boundaries; never inside a surrogate pair.
- */
+/** Splits text under Telegram's limit (see bots/shared/split-text.ts). */
 export function splitText(text: string, limit = MAX_TEXT): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    const floor = Math.floor(limit / 2);
-    let cut = rest.lastIndexOf('\n\n', limit);
-    if (cut < floor) cut = rest.lastIndexOf('\n', limit);
-    if (cut < floor) cut = rest.lastIndexOf(' ', limit);
-    if (cut < floor) {
-      cut = limit;
-      const code = rest.charCodeAt(cut - 1);
-      if (code >= 0xd800 && code <= 0xdbff) cut -= 1;
-    }
-    const part = rest.slice(0, cut).trimEnd();
-    if (part) parts.push(part);
-    rest = rest.slice(cut).replace(/^\s+/, '');
-  }
-  if (rest.trim()) parts.push(rest);
-  return parts.length ? parts : ['…'];
+  return splitShared(text, limit);
 }
 
 /**

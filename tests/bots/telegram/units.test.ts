@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SerialQueue } from '../../../bots/telegram/serial.js';
+import { SerialQueue } from '../../../bots/shared/serial.js';
 
 /** A promise settled from outside, to hold a task for as long as a test wants. */
 function deferred<T = void>() {

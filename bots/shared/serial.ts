@@ -1,6 +1,7 @@
 /**
- * Runs tasks one after another per key (a Telegram chat), so a customer's messages reach the core
- * in the order they wrote them even when webhook requests arrive in parallel.
+ * Runs tasks one after another per key (a Telegram chat, a Discord user), so a customer's messages
+ * reach the core in the order they wrote them even when updates arrive in parallel (webhook
+ * requests; two quick messages in a Discord support channel that must share one thread).
  * @module
  */
 
