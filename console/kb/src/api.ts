@@ -2,6 +2,7 @@
  * The REST calls of the knowledge-base page (docs/knowledge-base.md). Same-origin fetch with the console's session
  * cookie; a 401 anywhere sends the page back to its sign-in form.
  */
+import { call as restCall, whenSignedOut, type RestResult } from '../../shared/rest.js';
 export interface Entry {
   id: string;
   questions: string[];
@@ -29,7 +30,7 @@ export interface ApiError {
   entries?: EntryProblem[];
 }
 
-export type Result<T> = { ok: true; data: T } | { ok: false; status: number; error: ApiError };
+export type Result<T> = RestResult<T, ApiError>;
 
 export interface Agent {
   id: number;
@@ -38,30 +39,10 @@ export interface Agent {
   role: 'admin' | 'agent';
 }
 
-let onUnauthorized: () => void = () => undefined;
+export { whenSignedOut };
 
-/** What to do when the session is gone (show the sign-in form). */
-export function whenSignedOut(handler: () => void): void {
-  onUnauthorized = handler;
-}
-
-export async function call<T>(method: string, path: string, body?: unknown): Promise<Result<T>> {
-  let res: Response;
-  try {
-    res = await fetch(path, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      credentials: 'same-origin',
-    });
-  } catch {
-    return { ok: false, status: 0, error: { code: 'network', message: 'The server cannot be reached; check the connection and try again.' } };
-  }
-  const data = (await res.json().catch(() => null)) as unknown;
-  if (res.ok) return { ok: true, data: data as T };
-  if (res.status === 401 && !path.startsWith('/api/auth/')) onUnauthorized();
-  const error = (data as { error?: ApiError } | null)?.error ?? { code: 'http', message: `The server answered ${res.status}.` };
-  return { ok: false, status: res.status, error };
+export function call<T>(method: string, path: string, body?: unknown): Promise<Result<T>> {
+  return restCall<T, ApiError>(method, path, body);
 }
 
 export const api = {
