@@ -15,6 +15,7 @@ import type {
 } from '../../server/channels/contract.js';
 import { webchatHandshake, type VisitorData } from './handshake.js';
 import type { PrechatMode, ReadyPayload, StatusPayload, WireError } from './protocol.js';
+import { VisitorLimiter } from './rate-limit.js';
 import { tokenFor } from './tokens.js';
 import { CLIENT_ID, checkContactDetails } from './validate.js';
 import { snapshotToWire, toWire } from './wire.js';
@@ -32,8 +33,10 @@ export interface WebchatOptions {
   allowedOrigins: string[];
   identitySecret?: string;
   log: Logger;
-  /** Messages a visitor may send per 10 s before being told to slow down. */
+  /** Messages a visitor may send per 10 s before being told to slow down (all their connections together). */
   rateLimit?: number;
+  /** The rate limit's window; 10 s (tests shorten it). */
+  rateWindowMs?: number;
   ackTimeoutMs?: number;
   /** Shown with the offline notice when nobody is online. */
   workingHours?: string;
@@ -58,8 +61,13 @@ export class WebchatChannel implements Channel {
   readonly name = 'webchat';
   private nsp: Namespace | null = null;
   private host: ChannelHost | null = null;
+  /** Per visitor id, not per socket: a reconnect or another tab does not reset the count. */
+  private readonly sent: VisitorLimiter;
+  private readonly contactWrites = new VisitorLimiter(CONTACT_WRITES_PER_MINUTE, 60_000);
 
-  constructor(private readonly opts: WebchatOptions) {}
+  constructor(private readonly opts: WebchatOptions) {
+    this.sent = new VisitorLimiter(opts.rateLimit ?? 20, opts.rateWindowMs ?? 10_000);
+  }
 
   async start(host: ChannelHost): Promise<void> {
     this.host = host;
@@ -124,6 +132,7 @@ export class WebchatChannel implements Channel {
       agentsOnline: host.agentsOnline?.() ?? true,
       workingHours: this.opts.workingHours ?? '',
       prechat: await this.prechatMode(),
+      maxMessageLength: this.opts.maxMessageLength,
       greeting: host.greeting(data.language),
     };
     try {
@@ -167,11 +176,9 @@ export class WebchatChannel implements Channel {
       text = p.text;
     }
     const now = Date.now();
-    data.sent = data.sent.filter((t) => now - t < 10_000);
-    if (data.sent.length >= (this.opts.rateLimit ?? 20)) {
+    if (!this.sent.take(data.visitorId, now)) {
       return fail(ack, 'rate_limited', 'Too many messages; wait a few seconds and send again.');
     }
-    data.sent.push(now);
     try {
       const result = await this.host!.receive({
         channel: this.name,
@@ -186,6 +193,14 @@ export class WebchatChannel implements Channel {
         sentAt: now,
       });
       if (typeof ack === 'function') (ack as Ack)({ ok: true, id: result.messageId, conversationId: result.conversationId, duplicate: result.duplicate });
+      if (!result.duplicate) {
+        // The visitor's other tabs (and devices) show it too: one conversation wherever they look.
+        // With an ack, like every `message`: clients acknowledge it, and a broadcast without one
+        // would carry socket.io's recovery offset as a second argument where they expect the ack.
+        // Not retried: a tab that misses it gets it with the history of its next `ready`.
+        const own = toWire({ id: result.messageId, direction: 'in', author: { type: 'contact' }, text, clientId: p.clientId, createdAt: now }, result.conversationId);
+        socket.to(room(data.visitorId)).timeout(this.opts.ackTimeoutMs ?? 5000).emit('message', own, () => undefined);
+      }
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === 'too_long') return fail(ack, 'too_long', (err as Error).message);
@@ -199,12 +214,9 @@ export class WebchatChannel implements Channel {
     const data = socket.data as VisitorData;
     const checked = checkContactDetails(payload);
     if (!checked.ok) return fail(ack, checked.error.code, checked.error.message);
-    const now = Date.now();
-    data.contactWrites = data.contactWrites.filter((t) => now - t < 60_000);
-    if (data.contactWrites.length >= CONTACT_WRITES_PER_MINUTE) {
+    if (!this.contactWrites.take(data.visitorId)) {
       return fail(ack, 'rate_limited', 'Too many changes; wait a minute and try again.');
     }
-    data.contactWrites.push(now);
     if (!this.host?.saveContact) return fail(ack, 'internal', 'This server does not keep contact details.');
     try {
       await this.host.saveContact(this.name, data.visitorId, checked.value);

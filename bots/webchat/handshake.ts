@@ -19,10 +19,6 @@ export interface VisitorData {
   language?: string;
   /** Name and email that came with a verified identity, saved once the socket is connected. */
   identityDetails?: ContactDetails;
-  /** Times of recent messages, for the rate limit. */
-  sent: number[];
-  /** Times of recent contact-detail writes, for their own, smaller limit. */
-  contactWrites: number[];
   lastTypingAt: number;
   lastTyping: boolean;
 }
@@ -67,7 +63,7 @@ export function webchatHandshake(opts: HandshakeOptions): (socket: Socket, next:
     }
     if (!visitorId) visitorId = issueVisitorToken(opts.secret).visitorId;
     const language = typeof auth.language === 'string' && LANGUAGE.test(auth.language) ? auth.language : undefined;
-    const data: VisitorData = { visitorId, identified, language, identityDetails, sent: [], contactWrites: [], lastTypingAt: 0, lastTyping: false };
+    const data: VisitorData = { visitorId, identified, language, identityDetails, lastTypingAt: 0, lastTyping: false };
     socket.data = data;
     next();
   };

@@ -44,6 +44,8 @@ export interface ReadyPayload {
   agentsOnline: boolean;
   workingHours: string;
   prechat: PrechatMode;
+  /** The longest message text the server takes (MAX_MESSAGE_LENGTH); longer ones get `too_long`. */
+  maxMessageLength: number;
   /** The bot's greeting with the main topics, for a visitor without a conversation. */
   greeting: { text: string; quickReplies: WireQuickReply[] };
 }

@@ -247,14 +247,23 @@ describe('widget features in the browser', () => {
     await context.close();
   });
 
-  it('keeps a message the server refuses, says why, and lets the visitor fix it', async () => {
+  it('keeps a message longer than the server takes, says why, and lets the visitor fix it', async () => {
     const { context, page, widget } = await openShop();
+    // Opened offline: the server has not said its limit yet, so the box still takes the default 4000.
+    await context.setOffline(true);
     await widget.open();
+    await eventually(() => widget.banner.textContent()).toContain('Нет связи');
+    expect(await widget.input.getAttribute('maxlength')).toBe('4000');
     const long = `Очень длинный вопрос ${'о'.repeat(1100)}`;
     await widget.send(long);
+    expect(await widget.root.locator('.msg.waiting').count()).toBe(1);
+
+    // Back online, `ready` says 1000: the message is marked, not sent, and the box now stops at 1000.
+    await context.setOffline(false);
     const bubble = widget.root.locator('.msg.failed');
     await bubble.waitFor();
-    expect(await bubble.locator('.meta').textContent()).toContain('Не отправлено: Сообщение слишком длинное — сократите его.');
+    expect(await bubble.locator('.meta').textContent()).toContain('Не отправлено: Сообщение длиннее 1000 символов — сократите его.');
+    expect(await widget.input.getAttribute('maxlength')).toBe('1000');
     // Refused for good, so it is not retried; the next message goes out regardless.
     await widget.send('Короткий вопрос');
     await eventually(() => widget.bubble('Короткий вопрос').getAttribute('data-state')).toBe('sent');

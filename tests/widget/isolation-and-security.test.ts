@@ -200,11 +200,35 @@ describe('isolation and security in the browser', () => {
     await evilPage.goto(`${evil.url}/`);
     const onEvil = new WidgetDriver(evilPage);
     await onEvil.open();
-    await eventually(() => onEvil.banner.textContent()).toContain('Нет связи');
+    // The visitor is told the chat does not work here, not that their network is down.
+    await eventually(() => onEvil.banner.textContent()).toBe('Чат недоступен на этом сайте. Ваши сообщения сохранены здесь, но не отправлены.');
+    expect(await onEvil.subtitle.textContent()).toBe('Чат недоступен');
     await onEvil.send('Пишу с чужого сайта');
     expect(await onEvil.bubble('Пишу с чужого сайта').getAttribute('data-state')).toBe('waiting');
     expect(errors.some((e) => e.includes('WIDGET_ALLOWED_ORIGINS'))).toBe(true);
-    expect(logs.some((l) => l.origin === evil.url && l.msg.includes('origin not in WIDGET_ALLOWED_ORIGINS'))).toBe(true);
+    const refusals = () => logs.filter((l) => l.origin === evil.url && l.msg.includes('origin not in WIDGET_ALLOWED_ORIGINS')).length;
+    expect(refusals()).toBe(1);
+    // It does not spin: past the "connecting…" delay and after the network's `online` event, the
+    // same words, the message still kept, and no second attempt.
+    await evilPage.evaluate(() => window.dispatchEvent(new Event('online')));
+    await evilPage.waitForTimeout(2000);
+    expect(await onEvil.banner.textContent()).toBe('Чат недоступен на этом сайте. Ваши сообщения сохранены здесь, но не отправлены.');
+    expect(await onEvil.bubble('Пишу с чужого сайта').getAttribute('data-state')).toBe('waiting');
+    expect(refusals()).toBe(1);
+    // Kept across a reload too (sent if the site is allowed later).
+    await evilPage.reload();
+    await onEvil.bubble('Пишу с чужого сайта').waitFor();
+    await eventually(() => onEvil.banner.textContent()).toContain('Чат недоступен на этом сайте');
+    // In English as well (another visitor: a context of its own).
+    evil.page('/en', shopHtml(server.url, { attrs: { lang: 'en' } }));
+    const englishContext = await newContext(browser);
+    const english = await englishContext.newPage();
+    await english.goto(`${evil.url}/en`);
+    const onEnglish = new WidgetDriver(english);
+    await onEnglish.open();
+    await eventually(() => onEnglish.banner.textContent()).toBe('The chat is not available on this site. Your messages are kept here but not sent.');
+    expect(await onEnglish.subtitle.textContent()).toBe('Chat unavailable');
+    await englishContext.close();
     const stored = await server.chatbridge.store.listConversations({ statuses: ['bot', 'queued'] });
     const texts = (await Promise.all(stored.map((c) => server.chatbridge.store.listMessages(c.id)))).flat().map((m) => m.text);
     expect(texts).toContain('Пишу с сайта магазина');

@@ -20,7 +20,7 @@ import {
   type WireQuickReply,
   type WireStatus,
 } from './protocol.js';
-import { Storage, type PendingItem } from './storage.js';
+import { Storage, type PendingItem, type Persisted } from './storage.js';
 import { View } from './view.js';
 import type { Entry, ViewHandlers, ViewState } from './view-state.js';
 
@@ -42,6 +42,8 @@ export interface Identity {
 const RETRY_MS: Record<string, number> = { rate_limited: 3000, internal: 2000, timeout: 500 };
 /** How long "connecting…" may last before the visitor is told. */
 const CONNECTING_NOTICE_MS = 1500;
+/** The server's MAX_MESSAGE_LENGTH until its `ready` says otherwise (the server's default). */
+const DEFAULT_MAX_LENGTH = 4000;
 
 function newClientId(): string {
   // crypto.randomUUID needs a secure context; getRandomValues works on any shop page.
@@ -69,6 +71,10 @@ export class ChatWidget {
   private visitorTypingAt = 0;
   private visitorIdleTimer: ReturnType<typeof setTimeout> | undefined;
   private pumping = false;
+  private pumpAgain = false;
+  /** The visitor token of the current connection (as sent, then as the server confirmed it). */
+  private sentToken: string | null = null;
+  private maxLength = DEFAULT_MAX_LENGTH;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private showConnecting = false;
   private connectingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -96,6 +102,7 @@ export class ChatWidget {
   mount(): void {
     this.view.mount();
     document.addEventListener('visibilitychange', this.onVisibility);
+    this.storage.watch(this.onStorage);
     const s = this.storage.get();
     if (s.open) this.setOpen(true, false);
     else if (s.pending.length || (s.token && s.conversationId)) this.connectSoon();
@@ -105,6 +112,7 @@ export class ChatWidget {
   destroy(): void {
     this.destroyed = true;
     document.removeEventListener('visibilitychange', this.onVisibility);
+    this.storage.unwatch();
     clearTimeout(this.retryTimer);
     clearTimeout(this.connectingTimer);
     this.conn.stop();
@@ -155,12 +163,18 @@ export class ChatWidget {
   }
 
   private onReady(p: ReadyPayload): void {
+    // An identified visitor's token is not kept: without the shop's identity it opens nothing.
+    // Another tab may have become a visitor while this one connected: the first stored wins, and
+    // this tab reconnects as that visitor before showing or sending anything.
+    if (!p.identified) {
+      if (this.storage.setToken(p.token, this.sentToken) !== p.token) return this.conn.reconnect();
+      this.sentToken = p.token;
+    }
     this.identified = p.identified;
     if (this.identity && !p.identified) {
       console.warn('chatbridge widget: the identity was not accepted (the server log says why); chatting anonymously');
     }
-    // An identified visitor's token is not kept: without the shop's identity it opens nothing.
-    if (!p.identified) this.storage.update({ token: p.token });
+    if (p.maxMessageLength > 0) this.maxLength = p.maxMessageLength;
     this.agentsOnline = p.agentsOnline;
     this.workingHours = p.workingHours;
     this.prechatMode = p.prechat;
@@ -181,9 +195,7 @@ export class ChatWidget {
       this.storage.update({ conversationId: conv.id });
     }
     // Messages the server already has (the ack was lost on the way) are not pending any more.
-    const stored = new Set([...this.messages.values()].map((m) => m.clientId).filter(Boolean));
-    const pending = this.storage.get().pending;
-    if (pending.some((p) => stored.has(p.clientId))) this.storage.update({ pending: pending.filter((p) => !stored.has(p.clientId)) });
+    this.dropPending([...this.messages.values()].map((m) => m.clientId));
     if (firstEver) for (const id of this.messages.keys()) this.announced.add(id);
     this.announceNew();
     this.markSeen();
@@ -195,6 +207,8 @@ export class ChatWidget {
   private onMessage(m: WireMessage): void {
     if (this.messages.has(m.id)) return; // delivered again after a lost ack
     this.messages.set(m.id, m);
+    // The visitor's own message, sent from another tab: stored, so no longer pending.
+    this.dropPending([m.clientId]);
     if (m.conversationId && (!this.conversation || m.conversationId > this.conversation.id)) {
       this.conversation = { id: m.conversationId, status: 'bot', agentName: null };
       this.storage.update({ conversationId: m.conversationId });
@@ -236,61 +250,91 @@ export class ChatWidget {
 
   private queue(item: Omit<PendingItem, 'clientId' | 'createdAt' | 'state'>): void {
     const pending: PendingItem = { clientId: newClientId(), createdAt: Date.now(), state: 'waiting', ...item };
-    this.storage.update({ pending: [...this.storage.get().pending, pending] });
+    this.storage.update((s) => ({ pending: [...s.pending, pending] }));
     this.stopVisitorTyping();
     void this.conn.start();
     this.render();
     void this.pump();
   }
 
-  /** Sends what waits, one at a time and in order, while the connection lasts. */
+  /**
+   * Sends what waits, one at a time and in order, while the connection lasts. The queue is every
+   * tab's, so one tab at a time sends (a Web Lock; without one, the client ids keep it to once).
+   */
   private async pump(): Promise<void> {
-    if (this.pumping) return;
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
     this.pumping = true;
     clearTimeout(this.retryTimer);
     try {
-      while (this.conn.ready && !this.prechatNeeded()) {
-        const s = this.storage.get();
-        if (s.contactQueue) {
-          const ack = await this.conn.request<ContactAck>('contact', s.contactQueue);
-          if (ack.ok || PERMANENT_ERRORS.includes(ack.error.code)) {
-            this.storage.update({ contactQueue: null });
-            continue;
-          }
-          this.retryLater(ack.error.code);
-          break;
-        }
-        const item = s.pending.find((p) => p.state !== 'failed');
-        if (!item) break;
-        this.setPending(item.clientId, { state: 'sending' });
-        const payload = item.buttonId ? { clientId: item.clientId, buttonId: item.buttonId, label: item.text } : { clientId: item.clientId, text: item.text };
-        const ack = await this.conn.request<SendAck>(item.buttonId ? 'button' : 'message', payload);
-        if (ack.ok) {
-          this.confirm(item, ack);
-          continue;
-        }
-        if (PERMANENT_ERRORS.includes(ack.error.code)) {
-          this.setPending(item.clientId, { state: 'failed', errorCode: ack.error.code });
-          continue;
-        }
-        this.setPending(item.clientId, { state: 'waiting' });
-        this.retryLater(ack.error.code);
-        break;
-      }
+      do {
+        this.pumpAgain = false;
+        const locks = navigator.locks;
+        if (locks) await locks.request(`${this.storage.key}:send`, () => this.sendQueued());
+        else await this.sendQueued();
+      } while (this.pumpAgain);
     } finally {
       this.pumping = false;
     }
   }
 
+  private async sendQueued(): Promise<void> {
+    while (this.conn.ready && !this.prechatNeeded()) {
+      // What any tab queued, sent or removed until now.
+      const s = this.storage.refresh();
+      if (s.contactQueue) {
+        const sent = s.contactQueue;
+        const ack = await this.conn.request<ContactAck>('contact', sent);
+        if (ack.ok || PERMANENT_ERRORS.includes(ack.error.code)) {
+          // Unless a tab queued other details meanwhile.
+          this.storage.update((st) => ({ contactQueue: JSON.stringify(st.contactQueue) === JSON.stringify(sent) ? null : st.contactQueue }));
+          continue;
+        }
+        this.retryLater(ack.error.code);
+        break;
+      }
+      const item = s.pending.find((p) => p.state !== 'failed');
+      if (!item) break;
+      if (!item.buttonId && item.text.length > this.maxLength) {
+        // Typed before the server said its limit (or under a larger one): it would be refused.
+        this.setPending(item.clientId, { state: 'failed', errorCode: 'too_long' });
+        continue;
+      }
+      this.setPending(item.clientId, { state: 'sending' });
+      const payload = item.buttonId ? { clientId: item.clientId, buttonId: item.buttonId, label: item.text } : { clientId: item.clientId, text: item.text };
+      const ack = await this.conn.request<SendAck>(item.buttonId ? 'button' : 'message', payload);
+      if (ack.ok) {
+        this.confirm(item, ack);
+        continue;
+      }
+      if (PERMANENT_ERRORS.includes(ack.error.code)) {
+        this.setPending(item.clientId, { state: 'failed', errorCode: ack.error.code });
+        continue;
+      }
+      this.setPending(item.clientId, { state: 'waiting' });
+      this.retryLater(ack.error.code);
+      break;
+    }
+  }
+
   private retryLater(code: string): void {
     const ms = RETRY_MS[code];
+    clearTimeout(this.retryTimer);
     // Offline: `ready` starts the pump again.
     if (ms !== undefined) this.retryTimer = setTimeout(() => void this.pump(), ms);
   }
 
   private setPending(clientId: string, change: Partial<PendingItem>): void {
-    this.storage.update({ pending: this.storage.get().pending.map((p) => (p.clientId === clientId ? { ...p, ...change } : p)) });
+    this.storage.update((s) => ({ pending: s.pending.map((p) => (p.clientId === clientId ? { ...p, ...change } : p)) }));
     this.render();
+  }
+
+  /** Takes messages the server has stored off the queue (no render: the caller does). */
+  private dropPending(clientIds: (string | null)[]): void {
+    const ids = new Set(clientIds.filter(Boolean));
+    if (this.storage.get().pending.some((p) => ids.has(p.clientId))) this.storage.update((s) => ({ pending: s.pending.filter((p) => !ids.has(p.clientId)) }));
   }
 
   private confirm(item: PendingItem, ack: { id: number; conversationId: number }): void {
@@ -308,10 +352,8 @@ export class ChatWidget {
     if (!this.conversation || ack.conversationId > this.conversation.id) {
       this.conversation = { id: ack.conversationId, status: 'bot', agentName: null };
     }
-    this.storage.update({
-      conversationId: this.conversation.id,
-      pending: this.storage.get().pending.filter((p) => p.clientId !== item.clientId),
-    });
+    const conversationId = this.conversation.id;
+    this.storage.update((s) => ({ conversationId, pending: s.pending.filter((p) => p.clientId !== item.clientId) }));
     this.announceNew();
     this.render();
   }
@@ -336,17 +378,18 @@ export class ChatWidget {
         void this.pump();
       },
       remove: (clientId) => {
-        this.storage.update({ pending: this.storage.get().pending.filter((p) => p.clientId !== clientId) });
+        this.storage.update((s) => ({ pending: s.pending.filter((p) => p.clientId !== clientId) }));
         this.render();
       },
       leaveEmail: (email) => {
         if (!this.conversation) return;
-        this.storage.update({ contactQueue: { ...this.storage.get().contactQueue, email }, offlineEmail: { conversationId: this.conversation.id, email } });
+        const conversationId = this.conversation.id;
+        this.storage.update((s) => ({ contactQueue: { ...s.contactQueue, email }, offlineEmail: { conversationId, email } }));
         this.render();
         void this.pump();
       },
       prechat: (details) => {
-        this.storage.update({ prechatDone: true, contactQueue: details ? { ...details } : this.storage.get().contactQueue });
+        this.storage.update((s) => ({ prechatDone: true, contactQueue: details ? { ...details } : s.contactQueue }));
         this.render();
         this.view.focusPanel();
         void this.pump();
@@ -375,7 +418,9 @@ export class ChatWidget {
 
   private auth(): HandshakeAuth {
     const auth: HandshakeAuth = { language: this.opts.lang };
-    const token = this.storage.get().token;
+    // Read now, not at page load: another tab may have become the visitor since.
+    const token = this.storage.refresh().token;
+    this.sentToken = token;
     if (token) auth.token = token;
     if (this.identity) auth.identity = { ...this.identity };
     return auth;
@@ -411,6 +456,21 @@ export class ChatWidget {
     const max = this.maxId();
     if (max > this.storage.get().lastSeenId) this.storage.update({ lastSeenId: max });
   }
+
+  /** Another tab changed the shared state: its messages, what was read, maybe the visitor. */
+  private readonly onStorage = (before: Persisted): void => {
+    const s = this.storage.get();
+    // Every tab is the same visitor, so every tab shows one conversation (and gets its replies);
+    // a tab that learns of a conversation under way connects, as it would on load.
+    if (s.token && s.token !== this.sentToken && !this.identified && this.conn.started) this.conn.reconnect();
+    else if (s.token && s.conversationId && !this.conn.started) void this.conn.start();
+    this.render();
+    // A message another tab just queued: this tab may be the one online. Only new ones: another
+    // tab's state changes (sending, waiting again after a refusal) must not start a send here,
+    // or two tabs would wake each other out of their back-off.
+    const known = new Set(before.pending.map((p) => p.clientId));
+    if (s.pending.some((p) => p.state === 'waiting' && !known.has(p.clientId))) void this.pump();
+  };
 
   private readonly onVisibility = (): void => {
     this.markSeen();
@@ -500,7 +560,7 @@ export class ChatWidget {
         text: p.text,
         time: '',
         state: p.state,
-        error: p.errorCode ? (t.errors[p.errorCode] ?? p.errorCode) : undefined,
+        error: p.errorCode === 'too_long' ? t.tooLong(this.maxLength) : p.errorCode ? (t.errors[p.errorCode] ?? p.errorCode) : undefined,
       });
     }
 
@@ -513,7 +573,8 @@ export class ChatWidget {
 
     const state = this.conn.state;
     let banner: string | null = null;
-    if (state === 'offline' || state === 'refused') banner = t.noConnection;
+    if (state === 'refused') banner = t.unavailable;
+    else if (state === 'offline') banner = t.noConnection;
     else if ((state === 'connecting' || state === 'loading') && this.showConnecting) banner = t.connecting;
 
     const offline = c?.status === 'queued' && !this.agentsOnline;
@@ -521,13 +582,14 @@ export class ChatWidget {
       open: s.open,
       unread: this.unread(),
       title: this.opts.title ?? t.title,
-      subtitle: this.subtitle(),
+      subtitle: state === 'refused' ? t.unavailableShort : this.subtitle(),
       banner,
       entries,
       replies,
       typing: this.agentTyping ? t.typing(c?.agentName ?? null) : null,
       offline: offline && c ? { hours: this.workingHours, savedEmail: s.offlineEmail?.conversationId === c.id ? s.offlineEmail.email : null } : null,
       prechat: this.prechatNeeded() ? { required: this.prechatMode === 'required' } : null,
+      maxLength: this.maxLength,
     };
   }
 

@@ -94,6 +94,7 @@ export class Connection {
     socket.on('connect_error', (err: Error) => {
       this.isReady = false;
       if (err.message === 'origin_not_allowed') {
+        // Final (socket.io does not retry a refusal): the visitor is told the chat is unavailable here.
         console.error(`chatbridge widget: ${location.origin} is not in the server's WIDGET_ALLOWED_ORIGINS`);
         this.setState('refused');
       } else {
@@ -101,9 +102,10 @@ export class Connection {
         this.setState('offline');
       }
     });
-    socket.on('message', (message: WireMessage, ack?: (r: unknown) => void) => {
-      // Acknowledge first: the message is in memory now; a duplicate later is dropped by id.
-      ack?.({ ok: true });
+    socket.on('message', (message: WireMessage, ack?: unknown) => {
+      // Acknowledge first: the message is in memory now; a duplicate later is dropped by id. (A
+      // push without an ack may carry socket.io's recovery offset, a string, in its place.)
+      if (typeof ack === 'function') ack({ ok: true });
       this.on.message(message);
     });
     socket.on('status', (status: StatusPayload) => this.on.status(status));
@@ -165,6 +167,8 @@ export class Connection {
   };
 
   private readonly onOnline = (): void => {
+    // Refused for this site's origin: the network coming back changes nothing.
+    if (this.state === 'refused') return;
     if (!this.socket) {
       if (this.loadRetry) clearTimeout(this.loadRetry);
       this.loadDelay = 1000;

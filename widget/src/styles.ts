@@ -75,6 +75,8 @@ header .icon-btn:focus-visible{outline-color:var(--on-a)}
 .row{display:flex;gap:8px;flex-wrap:wrap}
 .primary{border:0;border-radius:8px;background:var(--a);color:var(--on-a);padding:9px 14px;font-weight:600}
 .secondary{border:1.5px solid var(--line);border-radius:8px;background:#fff;color:var(--ink);padding:8px 14px}
+.limit{margin:0;padding:6px 14px 0;font-size:12px;color:#b3261e;background:#fff;border-top:1px solid var(--line)}
+.limit[hidden]{display:none}
 .composer{display:flex;align-items:flex-end;gap:6px;padding:10px 10px 10px 14px;border-top:1px solid var(--line);background:#fff;flex:none}
 .composer[hidden]{display:none}
 .composer textarea{flex:1;border:0;resize:none;max-height:120px;min-height:24px;padding:8px 0;line-height:1.4;background:transparent;outline:0}

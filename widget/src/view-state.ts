@@ -44,6 +44,8 @@ export interface ViewState {
   typing: string | null;
   offline: { hours: string; savedEmail: string | null } | null;
   prechat: { required: boolean } | null;
+  /** The longest message the server takes (MAX_MESSAGE_LENGTH): the message box's limit. */
+  maxLength: number;
 }
 
 export interface ViewHandlers {

@@ -34,6 +34,8 @@ export class View {
   private readonly prechat: PrechatForm;
   private readonly composer: HTMLFormElement;
   private readonly input: HTMLTextAreaElement;
+  /** "At most N characters", while the message box is full. */
+  private readonly limit: HTMLParagraphElement;
   private wasOpen = false;
 
   constructor(
@@ -65,7 +67,8 @@ export class View {
     this.scroller = h('div', { class: 'scroll', role: 'region', tabindex: '0', 'aria-label': t.log }, this.log.el, this.typing, this.replies.el, this.offline.el);
 
     this.prechat = new PrechatForm(t, handlers);
-    this.input = h('textarea', { rows: 1, placeholder: t.placeholder, 'aria-label': t.message, maxlength: 4000, enterkeyhint: 'send', 'data-testid': 'input' });
+    this.input = h('textarea', { rows: 1, placeholder: t.placeholder, 'aria-label': t.message, maxlength: 4000, enterkeyhint: 'send', 'aria-describedby': 'cb-limit', 'data-testid': 'input' });
+    this.limit = h('p', { class: 'limit', id: 'cb-limit', role: 'status', hidden: true });
     const send = h('button', { type: 'submit', class: 'send', 'aria-label': t.send, 'data-testid': 'send' }, icon(ICONS.send, 20));
     this.composer = h('form', { class: 'composer' }, this.input, send);
     this.composer.addEventListener('submit', (e) => {
@@ -81,6 +84,7 @@ export class View {
     });
     this.input.addEventListener('input', () => {
       this.autosize();
+      this.showLimit();
       if (this.input.value) handlers.typing();
     });
 
@@ -91,6 +95,7 @@ export class View {
       this.banner,
       this.scroller,
       this.prechat.el,
+      this.limit,
       this.composer,
     );
     this.panel.addEventListener('keydown', (e) => {
@@ -132,6 +137,10 @@ export class View {
     this.offline.update(s.offline);
     this.prechat.update(s.prechat);
     this.composer.hidden = s.prechat !== null;
+    if (this.input.maxLength !== s.maxLength) {
+      this.input.maxLength = s.maxLength;
+      this.showLimit();
+    }
 
     const opened = s.open && !this.wasOpen;
     this.wasOpen = s.open;
@@ -160,7 +169,15 @@ export class View {
     this.handlers.send(text);
     this.input.value = '';
     this.autosize();
+    this.showLimit();
     this.input.focus();
+  }
+
+  /** Says so when the box is full: a longer paste is cut at the limit, and the visitor should know. */
+  private showLimit(): void {
+    const full = this.input.value.length >= this.input.maxLength;
+    this.limit.hidden = !full;
+    this.limit.textContent = full ? this.t.limit(this.input.maxLength) : '';
   }
 
   private autosize(): void {
