@@ -349,7 +349,8 @@ describe('operations in the console', () => {
     expect(await rowSla.textContent()).toBe('10 min left');
     await page.locator('.pane-head [data-testid=sla][data-level=warning]').waitFor();
     expect(await headSla.textContent()).toBe('First response: 10 min left');
-    expect(await colours(rowSla)).toEqual({ background: 'rgb(253, 240, 213)', color: 'rgb(138, 90, 0)' });
+    // Polled: a live update may re-render the row between finding the pill and reading its style.
+    await expect.poll(() => colours(rowSla)).toEqual({ background: 'rgb(253, 240, 213)', color: 'rgb(138, 90, 0)' });
 
     // 65 minutes on: breached; red, "overdue 5 min", in the list and the header.
     serverClockAt(65);
@@ -359,7 +360,7 @@ describe('operations in the console', () => {
     await page.locator('.pane-head [data-testid=sla][data-level=breached]').waitFor();
     expect(await rowSla.textContent()).toBe('overdue 5 min');
     expect(await headSla.textContent()).toBe('First response: overdue 5 min');
-    expect(await colours(rowSla)).toEqual({ background: 'rgb(197, 48, 48)', color: 'rgb(255, 255, 255)' });
+    await expect.poll(() => colours(rowSla)).toEqual({ background: 'rgb(197, 48, 48)', color: 'rgb(255, 255, 255)' });
     // The thread notes both alerts once reopened.
     await page.click(`.conversation-list [data-conversation-id="${bot}"]`);
     await row.click();
