@@ -1,9 +1,9 @@
 /**
  * A durable feed over an append-only table (events, messages): reads rows after a cursor in id
  * order and hands each to its listeners. The cursor is saved in the settings table after the
- * listeners finish, so rows appended while the server was down, or while a listener failed, are
- * delivered on the next pass (at least once; listeners must be idempotent, as webhook rows are
- * unique per event).
+ * listeners finish (at most once a second under load, and on stop), so rows appended while the
+ * server was down, or while a listener failed, are delivered on the next pass (at least once;
+ * listeners must be idempotent, as webhook rows are unique per event).
  * @module
  */
 import type { Logger } from 'pino';
@@ -38,6 +38,9 @@ export class CursorFeed<T extends { id: number }> {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
+  /** The cursor last written to the settings table, and the timer that writes the next one. */
+  private saved = 0;
+  private saveTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly deps: CursorFeedDeps,
@@ -53,6 +56,7 @@ export class CursorFeed<T extends { id: number }> {
     const saved = await this.deps.store.getSetting(this.source.cursorKey);
     this.cursor = saved !== null && Number.isInteger(Number(saved)) ? Number(saved) : await this.source.newestId();
     if (saved === null) await this.deps.store.setSetting(this.source.cursorKey, String(this.cursor));
+    this.saved = this.cursor;
     this.stopped = false;
     this.schedule(0);
   }
@@ -62,6 +66,27 @@ export class CursorFeed<T extends { id: number }> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     await this.running;
+    await this.saveCursor();
+  }
+
+  /** Writes the cursor once a second at most: one disk sync per message would halve throughput. */
+  private saveSoon(): void {
+    if (this.saveTimer || this.cursor === this.saved) return;
+    this.saveTimer = setTimeout(() => void this.saveCursor(), 1000);
+    this.saveTimer.unref?.();
+  }
+
+  private async saveCursor(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    if (this.cursor === this.saved) return;
+    const cursor = this.cursor;
+    try {
+      await this.deps.store.setSetting(this.source.cursorKey, String(cursor));
+      this.saved = cursor;
+    } catch (err) {
+      this.deps.log.error({ err, feed: this.source.cursorKey }, 'feed cursor not saved');
+    }
   }
 
   wake(): void {
@@ -98,7 +123,7 @@ export class CursorFeed<T extends { id: number }> {
   }
 
   private async read(): Promise<void> {
-    const { store, log } = this.deps;
+    const { log } = this.deps;
     try {
       for (;;) {
         const rows = await this.source.after(this.cursor, BATCH);
@@ -108,13 +133,13 @@ export class CursorFeed<T extends { id: number }> {
           this.source.handled?.(row);
           this.cursor = row.id;
         }
-        await store.setSetting(this.source.cursorKey, String(this.cursor));
+        this.saveSoon();
         if (rows.length < BATCH) return;
       }
     } catch (err) {
       // The cursor stays before the failed row, so it is tried again at the next pass.
       log.error({ err, cursor: this.cursor, feed: this.source.cursorKey }, 'feed pass failed');
-      await store.setSetting(this.source.cursorKey, String(this.cursor)).catch(() => undefined);
+      await this.saveCursor();
     }
   }
 }
