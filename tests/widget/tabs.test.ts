@@ -41,8 +41,17 @@ describe('the widget in several tabs of one browser', () => {
   /** Visitor ids of the connected widget sockets among `ids` (other tests' sockets are left out). */
   const connectedAs = (...ids: string[]) =>
     [...server.chatbridge.io.of('/webchat').sockets.values()].map((s) => (s.data as { visitorId: string }).visitorId).filter((id) => ids.includes(id));
+  const storageKey = () => `chatbridge:v1:${new URL(server.url).origin}`;
+  /** The unsent messages as stored (one entry each, `<key>#pending:<client id>`), in the order typed. */
   const pendingIn = (page: Page) =>
-    page.evaluate((key) => (JSON.parse(localStorage.getItem(key) ?? '{}') as { pending?: { text: string }[] }).pending?.map((p) => p.text) ?? [], `chatbridge:v1:${new URL(server.url).origin}`);
+    page.evaluate((prefix) => {
+      const items: { text: string; createdAt: number }[] = [];
+      for (let i = 0; i < localStorage.length; i++) {
+        const key = localStorage.key(i)!;
+        if (key.startsWith(prefix)) items.push(JSON.parse(localStorage.getItem(key)!) as { text: string; createdAt: number });
+      }
+      return items.sort((a, b) => a.createdAt - b.createdAt).map((p) => p.text);
+    }, `${storageKey()}#pending:`);
 
   it('a tab opened earlier joins the visitor another tab became: one conversation, replies in both, history after a reload', async () => {
     const context = await newContext(browser);
@@ -159,11 +168,10 @@ describe('the widget in several tabs of one browser', () => {
     await eventually(() => b.widget.root.locator('.msg.waiting .bubble').count()).toBe(3);
     expect(await pendingIn(b.page)).toEqual(['Без сети из первой', 'Без сети из второй', 'Ещё без сети из первой']);
     // A write this tab has not heard of yet (another tab, a moment ago) survives its next write.
-    await b.page.evaluate((key) => {
-      const s = JSON.parse(localStorage.getItem(key)!) as { pending: object[] };
-      s.pending.push({ clientId: 'w-from-a-tab-not-heard-of', text: 'Из вкладки, о которой ещё не слышно', createdAt: Date.now(), state: 'waiting' });
-      localStorage.setItem(key, JSON.stringify(s));
-    }, `chatbridge:v1:${new URL(server.url).origin}`);
+    await b.page.evaluate((prefix) => {
+      const item = { clientId: 'w-from-a-tab-not-heard-of', text: 'Из вкладки, о которой ещё не слышно', createdAt: Date.now(), state: 'waiting' };
+      localStorage.setItem(prefix + item.clientId, JSON.stringify(item));
+    }, `${storageKey()}#pending:`);
     await b.widget.send('Последнее без сети');
     expect(await pendingIn(b.page)).toEqual(['Без сети из первой', 'Без сети из второй', 'Ещё без сети из первой', 'Из вкладки, о которой ещё не слышно', 'Последнее без сети']);
 

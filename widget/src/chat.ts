@@ -249,7 +249,9 @@ export class ChatWidget {
   // ---- sending ----------------------------------------------------------------------------
 
   private queue(item: Omit<PendingItem, 'clientId' | 'createdAt' | 'state'>): void {
-    const pending: PendingItem = { clientId: newClientId(), createdAt: Date.now(), state: 'waiting', ...item };
+    // After everything queued so far that this tab knows of: the queue is kept in that order.
+    const createdAt = Math.max(Date.now(), ...this.storage.refresh().pending.map((p) => p.createdAt + 1));
+    const pending: PendingItem = { clientId: newClientId(), createdAt, state: 'waiting', ...item };
     this.storage.update((s) => ({ pending: [...s.pending, pending] }));
     this.stopVisitorTyping();
     void this.conn.start();
@@ -438,10 +440,13 @@ export class ChatWidget {
   }
 
   private resetConversation(): void {
+    const shown = this.conversation?.id ?? null;
     this.messages.clear();
     this.notices = [];
     this.conversation = null;
-    this.storage.update({ conversationId: null });
+    // Only the conversation this tab showed: another tab may have just started one this tab's
+    // `ready` did not know of yet.
+    if (shown !== null) this.storage.update((s) => (s.conversationId === shown ? { conversationId: null } : {}));
   }
 
   private unread(): number {

@@ -1,9 +1,14 @@
 /**
  * What survives reloads and navigation, in localStorage: the visitor token, open/closed, what was
- * read, and messages not yet acknowledged by the server. One JSON value per server, shared by
- * every tab of the site: each write re-reads it and applies its change to what is stored now (so a
- * tab never writes back a stale copy over another tab's work), and `storage` events keep each
- * tab's copy current.
+ * read, and messages not yet acknowledged by the server, shared by every tab of the site, and
+ * `storage` events keep each tab's copy current.
+ *
+ * A tab's localStorage can be behind another tab's writes for a moment (Chromium runs tabs in
+ * separate processes and passes writes on asynchronously), so a read-modify-write of one value
+ * holding everything could write a stale copy over what another tab just stored: a message typed
+ * there would vanish. So each part has an entry of its own, and each unsent message too (by client
+ * id): a write touches only the entries it changes, and an unsent message's entry is removed only
+ * once the server has it (or the visitor removed it).
  * @module
  */
 
@@ -52,14 +57,27 @@ const EMPTY: Persisted = {
   offlineEmail: null,
 };
 
+/** The stored parts besides the token and the queue, each under `<key>#<field>`. */
+const FIELDS = ['open', 'conversationId', 'lastSeenId', 'lastAnnouncedId', 'contactQueue', 'prechatDone', 'offlineEmail'] as const;
+type Field = (typeof FIELDS)[number];
+
+function validItem(p: unknown): p is PendingItem {
+  return typeof (p as PendingItem | null)?.clientId === 'string' && typeof (p as PendingItem).text === 'string';
+}
+
 /** Reads and writes the persisted state; falls back to memory where storage is blocked. */
 export class Storage {
+  /** The entry holding the token (`{ token }`); the other parts are `<key>#...`. */
   readonly key: string;
+  private readonly itemPrefix: string;
   private memory: Persisted;
   private listener: ((before: Persisted) => void) | null = null;
+  /** The last read found parts in the key's own entry, as widgets before per-part entries kept them. */
+  private legacy = false;
 
   constructor(server: string) {
     this.key = `chatbridge:v1:${server}`;
+    this.itemPrefix = `${this.key}#pending:`;
     // A send cut short by a reload is simply sent again (same client id, so only once).
     const stored = this.read();
     this.memory = { ...stored, pending: stored.pending.map((p) => (p.state === 'sending' ? { ...p, state: 'waiting' as const } : p)) };
@@ -77,8 +95,9 @@ export class Storage {
   }
 
   /**
-   * Applies a change to what is stored now and writes it through. Pending messages change by
-   * client id (pass a function of the stored state), so another tab's items are never dropped.
+   * Applies a change to what is stored now and writes the parts it changes. Pending messages
+   * change by client id (pass a function of the stored state): only the items the change adds,
+   * alters or removes are written, so another tab's items are never dropped.
    */
   update(change: Change): Persisted {
     const stored = this.read();
@@ -90,7 +109,7 @@ export class Storage {
       lastSeenId: Math.max(stored.lastSeenId, patch.lastSeenId ?? 0),
       lastAnnouncedId: Math.max(stored.lastAnnouncedId, patch.lastAnnouncedId ?? 0),
     };
-    this.write(next);
+    this.write(stored, next);
     this.memory = { ...next, open: patch.open ?? this.memory.open };
     return this.memory;
   }
@@ -103,11 +122,13 @@ export class Storage {
   setToken(token: string, replacing: string | null): string {
     const stored = this.read();
     if (stored.token === null || stored.token === replacing) {
-      stored.token = token;
-      this.write(stored);
+      const next = { ...stored, token };
+      this.write(stored, next);
+      this.memory = { ...next, open: this.memory.open };
+      return token;
     }
     this.memory = { ...stored, open: this.memory.open };
-    return stored.token!;
+    return stored.token;
   }
 
   /** Calls `fn` with the previous copy whenever another tab changed the stored state (after this tab's copy is updated). */
@@ -123,7 +144,7 @@ export class Storage {
 
   private readonly onStorage = (e: StorageEvent): void => {
     // key null: the page cleared all of its storage.
-    if (e.key !== this.key && e.key !== null) return;
+    if (e.key !== null && e.key !== this.key && !e.key.startsWith(`${this.key}#`)) return;
     const before = this.memory;
     this.refresh();
     this.listener?.(before);
@@ -131,13 +152,30 @@ export class Storage {
 
   private fallback: Persisted | null = null;
 
-  private write(value: Persisted): void {
+  /** Writes the entries in which `next` differs from `stored` (what was read just before). */
+  private write(stored: Persisted, next: Persisted): void {
+    if (this.fallback) {
+      this.fallback = next;
+      return;
+    }
     try {
-      localStorage.setItem(this.key, JSON.stringify(value));
-      this.fallback = null;
+      const legacy = this.legacy;
+      const changed = (a: unknown, b: unknown) => legacy || JSON.stringify(a) !== JSON.stringify(b);
+      for (const field of FIELDS) {
+        if (changed(stored[field], next[field])) localStorage.setItem(`${this.key}#${field}`, JSON.stringify(next[field]));
+      }
+      const before = new Map(stored.pending.map((p) => [p.clientId, p]));
+      for (const p of next.pending) {
+        if (changed(before.get(p.clientId), p)) localStorage.setItem(this.itemPrefix + p.clientId, JSON.stringify(p));
+        before.delete(p.clientId);
+      }
+      for (const clientId of before.keys()) localStorage.removeItem(this.itemPrefix + clientId);
+      // Last: the old single entry loses its other parts only once each has an entry of its own.
+      if (legacy || stored.token !== next.token) localStorage.setItem(this.key, JSON.stringify({ token: next.token }));
+      this.legacy = false;
     } catch {
       // Private mode or a full quota: keep going in memory.
-      this.fallback = value;
+      this.fallback = next;
     }
   }
 
@@ -145,13 +183,30 @@ export class Storage {
     if (this.fallback) return { ...this.fallback };
     try {
       const raw = localStorage.getItem(this.key);
-      if (!raw) return { ...EMPTY };
-      const value = JSON.parse(raw) as Partial<Persisted>;
-      const seen = new Set<string>();
-      const pending = Array.isArray(value.pending)
-        ? value.pending.filter((p): p is PendingItem => typeof p?.clientId === 'string' && typeof p.text === 'string' && !seen.has(p.clientId) && !!seen.add(p.clientId))
-        : [];
-      return { ...EMPTY, ...value, pending };
+      const main = (raw ? JSON.parse(raw) : {}) as Partial<Persisted>;
+      const value: Persisted = { ...EMPTY, token: typeof main.token === 'string' ? main.token : null };
+      this.legacy = Object.keys(main).some((k) => k !== 'token');
+      const fields = value as unknown as Record<Field, unknown>;
+      for (const field of FIELDS) {
+        const own = localStorage.getItem(`${this.key}#${field}`);
+        if (own !== null) fields[field] = JSON.parse(own);
+        else if (main[field] !== undefined) fields[field] = main[field];
+      }
+      const items = new Map<string, PendingItem>();
+      for (let i = 0; i < localStorage.length; i++) {
+        const key = localStorage.key(i);
+        if (!key?.startsWith(this.itemPrefix)) continue;
+        try {
+          const item = JSON.parse(localStorage.getItem(key) ?? 'null') as unknown;
+          if (validItem(item) && this.itemPrefix + item.clientId === key) items.set(item.clientId, item);
+        } catch {
+          // Not ours, or cut short: skipped.
+        }
+      }
+      if (Array.isArray(main.pending)) for (const p of main.pending as unknown[]) if (validItem(p) && !items.has(p.clientId)) items.set(p.clientId, p);
+      // In the order typed (each tab queues after what it knows of: see ChatWidget.queue).
+      value.pending = [...items.values()].sort((a, b) => a.createdAt - b.createdAt || (a.clientId < b.clientId ? -1 : 1));
+      return value;
     } catch {
       return { ...EMPTY };
     }
