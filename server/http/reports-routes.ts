@@ -57,7 +57,7 @@ export function parseRange(q: ReportQuery, now: number, defaultZone: string): { 
   if (typeof to === 'string') return { error: to };
   const from = q.from === undefined ? to - 7 * DAY_MS : instant(q.from, 'from', false);
   if (typeof from === 'string') return { error: from };
-  if (from >= to) return { error: '`from` must be before `to`' };
+  if (from >= to) return { error: 'from must be before to (the start of the range before its end)' };
   if (to - from > MAX_RANGE_DAYS * DAY_MS) return { error: `a report covers at most ${MAX_RANGE_DAYS} days` };
   return { filter: { from, to, channel: q.channel, teamId: q.teamId, agentId: q.agentId }, timeZone };
 }

@@ -108,7 +108,7 @@ describe('the reports dashboard in a browser', () => {
     // A bad range shows the API's own message.
     await page.fill('#to', '2025-05-11');
     await shown(page, `from=${iso(weekAgo)}&to=2025-05-11`, 'error');
-    expect(await text(page, '#report-status[role=alert]')).toBe('`from` must be before `to`');
+    expect(await text(page, '#report-status[role=alert]')).toBe('from must be before to (the start of the range before its end)');
     expect(await page.locator('[data-standard]').count()).toBe(0);
 
     // The seeded week.

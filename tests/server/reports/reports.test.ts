@@ -183,7 +183,7 @@ describe('reports', () => {
 
   it('refuses bad ranges with a clear message, and anonymous callers', async () => {
     const bad = async (q: string) => JSON.parse((await get(`/api/reports?${q}`)).text).error.message as string;
-    expect(await bad('from=2025-05-10&to=2025-05-01')).toBe('`from` must be before `to`');
+    expect(await bad('from=2025-05-10&to=2025-05-01')).toBe('from must be before to (the start of the range before its end)');
     expect(await bad('from=yesterday')).toBe('from must be YYYY-MM-DD, an ISO date-time or epoch milliseconds, got "yesterday"');
     expect(await bad('from=2020-01-01&to=2025-01-01')).toBe('a report covers at most 400 days');
     expect(await bad('tz=Moon/Base')).toBe('tz must be an IANA time zone such as Europe/Moscow, got "Moon/Base"');
