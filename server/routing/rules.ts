@@ -141,6 +141,10 @@ export function parseRoutingSettings(input: unknown, base: RoutingSettings = DEF
       : list('priorityRules').map((o, i) => {
           for (const k of Object.keys(o)) if (!KNOWN.has(k) && k !== 'priority') problems.push(`priorityRules[${i}]: unknown field "${k}"`);
           if (!PRIORITIES.includes(o.priority as Priority)) problems.push(`priorityRules[${i}].priority must be one of ${PRIORITIES.join(', ')}`);
+          // Conversations start at normal and rules only raise: a low or normal rule could never apply.
+          else if (o.priority === 'low' || o.priority === 'normal') {
+            problems.push(`priorityRules[${i}].priority must be high or urgent: rules only raise a priority, and conversations start at normal`);
+          }
           return { ...conditions(o, `priorityRules[${i}]`, problems), priority: o.priority as Priority };
         });
   const autoAssign = raw.autoAssign === undefined ? base.autoAssign : raw.autoAssign;

@@ -1,8 +1,8 @@
 /**
  * Routing decisions on a real store: who gets a queued conversation in each case the issue names
  * (least loaded, idle longest, team rules incl. by KB topic, manual-pick teams, last agent, offline
- * and no-answer re-assignment, urgent first, priority rules incl. by contact tag; a "low" rule never
- * applies).
+ * and no-answer re-assignment, urgent first, priority rules incl. by contact tag; rules that could
+ * never apply are refused).
  */
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -280,7 +280,6 @@ describe('routing', () => {
       priorityRules: [
         { keywords: ['срочн'], priority: 'urgent' },
         { topic: 'returns', priority: 'high' },
-        { tag: 'wholesale', priority: 'low' },
       ],
     });
     const byTopic = await queued();
@@ -289,7 +288,7 @@ describe('routing', () => {
 
     const tagged = await queued({ user: 'big-buyer' });
     await store.setContactTags(tagged.contactId, ['wholesale'], clock.ms);
-    expect((await handOff(tagged)).priority).toBe('normal'); // a rule never lowers
+    expect((await handOff(tagged)).priority).toBe('normal'); // no rule for this tag
 
     const anna = await agent('Anna', { online: false });
     const manual = await queued({ text: 'Срочно!' });
@@ -320,18 +319,15 @@ describe('routing', () => {
     expect((await handOff(both)).priority).toBe('urgent');
   });
 
-  it('never applies a priority rule of "low": conversations start at normal and rules only raise', async () => {
-    // Accepted by the settings parser today (docs/routing-and-sla.md says it has no effect).
-    await routing.set({ priorityRules: [{ priority: 'low' }, { channel: 'webchat', priority: 'low' }] });
-    const c = await queued({ text: 'Просто вопрос' });
-    expect(c.priority).toBe('normal');
-    expect((await handOff(c)).priority).toBe('normal');
-    // Nor later, when the customer writes again while queued.
-    const { message } = await store.addMessage({ conversationId: c.id, direction: 'in', authorType: 'contact', text: 'ещё вопрос', at: clock.ms }, false);
-    bus.emit('message', (await store.getConversation(c.id))!, message);
-    await new Promise((r) => setTimeout(r, 20));
-    expect((await store.getConversation(c.id))!.priority).toBe('normal');
-    expect((await store.listEvents(c.id)).some((e) => e.type === 'priority_changed')).toBe(false);
+  it('refuses priority rules that could never apply (low, normal): rules only raise, conversations start at normal', async () => {
+    await expect(routing.set({ priorityRules: [{ priority: 'low' }, { channel: 'webchat', priority: 'normal' }, { tag: 'vip', priority: 'high' }] })).rejects.toMatchObject({
+      problems: [
+        'priorityRules[0].priority must be high or urgent: rules only raise a priority, and conversations start at normal',
+        'priorityRules[1].priority must be high or urgent: rules only raise a priority, and conversations start at normal',
+      ],
+    });
+    // Nothing was saved: the default rule (urgent keywords) still applies.
+    expect((await routing.get()).priorityRules).toEqual([{ keywords: ['срочн', 'немедленн', 'urgent', 'asap', 'emergency'], priority: 'urgent' }]);
   });
 
   it('refuses routing settings with unknown fields or bad values, naming each', async () => {
