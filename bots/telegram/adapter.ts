@@ -22,7 +22,16 @@ import type {
 } from '../../server/channels/contract.js';
 import { CallbackData, type KeyValue } from './buttons.js';
 import { deliveryResultFor, migratedChatId } from './delivery.js';
-import { addressedToBot, attachmentsOf, commandOf, isServiceMessage, profileOf, textOf, withoutMention } from './inbound.js';
+import {
+  addressedToBot,
+  attachmentsOf,
+  commandOf,
+  externalUserIdOf,
+  isServiceMessage,
+  profileOf,
+  textOf,
+  withoutMention,
+} from './inbound.js';
 import { inboundParts } from '../shared/inbound-parts.js';
 import type { RecentUpdates } from './recent-updates.js';
 import { keyboardRows, pressedLabel, renderParts, type MessagePart } from './render.js';
@@ -205,7 +214,9 @@ export class TelegramChannel implements Channel {
     }
     if (isServiceMessage(message)) return 'passed';
     const command = edited ? null : commandOf(message, me?.username);
-    if (options.forwarded && !options.handOff && command !== 'human' && !(await this.inHandOff(String(from.id)))) return 'passed';
+    // Private chat: the user id; group: one identity per person and group (a private conversation never moves into a group).
+    const externalUserId = externalUserIdOf(from, chat);
+    if (options.forwarded && !options.handOff && command !== 'human' && !(await this.inHandOff(externalUserId))) return 'passed';
 
     const lang = languageFor(from.language_code, message.text ?? message.caption);
     if (command === 'help') {
@@ -228,7 +239,7 @@ export class TelegramChannel implements Channel {
     const inbound: InboundMessage = {
       channel: this.name,
       externalChatId: String(chat.id),
-      externalUserId: String(from.id),
+      externalUserId,
       externalMessageId: `${chat.id}:${message.message_id}${edited ? `:edit:${message.edit_date ?? 0}` : ''}`,
       text: text.trim() ? text : '',
       attachments: attachments.length ? attachments : undefined,
@@ -261,7 +272,8 @@ export class TelegramChannel implements Channel {
       await this.host!.receive({
         channel: this.name,
         externalChatId: String(chat.id),
-        externalUserId: String(query.from.id),
+        // A press in a group belongs to the person's conversation in that group, as their messages do.
+        externalUserId: externalUserIdOf(query.from, chat),
         // Each press has its own id: pressing again is a new press, a redelivered one is not.
         externalMessageId: `cb:${query.id}`,
         text: pressedLabel(markup, query.data!) ?? buttonId,
@@ -275,7 +287,10 @@ export class TelegramChannel implements Channel {
     return 'taken';
   }
 
-  /** Forward mode: whether the customer is with a person (queued or assigned), so chatbridge takes their messages. */
+  /**
+   * Forward mode: whether the customer is with a person (queued or assigned), so chatbridge takes
+   * their messages. `externalUserId` is the identity of the chat they wrote in (externalUserIdOf).
+   */
   private async inHandOff(externalUserId: string): Promise<boolean> {
     const snapshot = await this.host!.history(this.name, externalUserId);
     return snapshot?.status === 'queued' || snapshot?.status === 'assigned';

@@ -3,7 +3,7 @@
  * which files came with it (kept by file_id, fetched later through getFile), and which command.
  * @module
  */
-import type { Message, User } from 'grammy/types';
+import type { Chat, Message, User } from 'grammy/types';
 import type { Attachment, InboundMessage, SenderProfile } from '../../server/channels/contract.js';
 
 /** The commands the adapter understands; anything else is text for the core. */
@@ -20,6 +20,16 @@ const SERVICE_FIELDS = [
   'video_chat_started', 'video_chat_ended', 'video_chat_participants_invited', 'web_app_data', 'write_access_allowed',
   'users_shared', 'chat_shared', 'boost_added', 'chat_background_set', 'proximity_alert_triggered',
 ] as const;
+
+/**
+ * Who the customer is to the core (the conversation key). A private chat is the person's own:
+ * their user id. In a group or supergroup the person gets a separate identity per group,
+ * `<userId>@<chatId>`, so a private conversation never moves into a group (where everyone would
+ * read the agent's replies), and a group conversation never moves into the private chat.
+ */
+export function externalUserIdOf(user: Pick<User, 'id'>, chat: Pick<Chat, 'id' | 'type'>): string {
+  return chat.type === 'private' ? String(user.id) : `${user.id}@${chat.id}`;
+}
 
 export function profileOf(user: User): SenderProfile {
   const name = [user.first_name, user.last_name].filter(Boolean).join(' ').trim();
