@@ -5,7 +5,6 @@
  * `[data-testid=reply-send]` are relied on by tests.
  */
 import { h, replace } from '../dom.js';
-import { contactName } from '../format.js';
 import { app } from '../state.js';
 import type { Canned, ConversationView, MessageView, Suggestion } from '../types.js';
 
@@ -208,7 +207,8 @@ export class Composer {
     const caret = this.input.selectionStart ?? this.input.value.length;
     const before = this.input.value.slice(0, caret);
     const after = this.input.value.slice(caret);
-    const text = expandCanned(c.text, this.conversation ? contactName(this.conversation.contact) : null, app.me!.name);
+    // Only a real name: "Здравствуйте, Visitor 12!" reads worse than "Здравствуйте!".
+    const text = expandCanned(c.text, this.conversation?.contact.name || null, app.me!.name);
     const start = before.replace(SLASH, (_all, space: string) => space);
     this.input.value = start + text + after;
     const at = (start + text).length;
