@@ -61,6 +61,14 @@ describe('the agent console in a browser', () => {
     await visitor.waitForMessage((m) => m.text === expected, 'the canned reply at the customer');
     // The box clears once the server acknowledged the reply, which may come a moment after the customer has it.
     await expect.poll(() => input.inputValue()).toBe('');
+    // Esc closes the list, but Enter on the bare shortcut still inserts it: "/tha" is never sent to the customer.
+    await input.fill('/tha');
+    await page.locator('[data-testid=canned-popup] [data-shortcut=thanks]').waitFor();
+    await input.press('Escape');
+    await page.locator('[data-testid=canned-popup]').waitFor({ state: 'hidden' });
+    await input.press('Enter');
+    expect(await input.inputValue()).toBe(expected);
+    await input.fill('');
 
     // A private note: in the thread, marked, never at the customer.
     await page.click('[data-testid=mode-note]');
@@ -73,7 +81,7 @@ describe('the agent console in a browser', () => {
     await input.fill('Одну минуту, передаю коллеге.');
     await input.press('Enter');
     await visitor.waitForMessage((m) => m.text === 'Одну минуту, передаю коллеге.', 'the reply after the note');
-    expect([...visitor.received.values()].some((m) => m.text.includes('без чека'))).toBe(false);
+    expect([...visitor.received.values()].some((m) => m.text.includes('без чека') || m.text.startsWith('/'))).toBe(false);
 
     // Transfer to Boris, with a note; his tab shows it live, with a title badge and a chime.
     await page.click('button[data-action=transfer]');

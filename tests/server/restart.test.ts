@@ -57,5 +57,6 @@ describe('a crash (SIGKILL) loses nothing', () => {
     }, 'the outbox row to be sent');
     back.close();
     agent2.close();
-  });
+    // Three cold starts of the real server (each builds the KB matcher) on a busy 2-core CI machine.
+  }, 120_000);
 });

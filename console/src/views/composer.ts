@@ -46,7 +46,9 @@ export class Composer {
       dataset: { testid: 'reply-input' },
       oninput: () => this.changed(),
       onkeydown: (e: KeyboardEvent) => this.keydown(e),
-      onblur: () => setTimeout(() => this.closePopup(), 150),
+      // Closed a moment after the box loses focus (a click on a popup item lands first), unless the agent is back in the box
+      // by then: a late timer must not close a popup opened after the blur.
+      onblur: () => setTimeout(() => document.activeElement !== this.input && this.closePopup(), 150),
     });
     this.sendButton = h('button', { type: 'submit', class: 'primary', dataset: { testid: 'reply-send' } }, 'Send');
     this.modeButtons = {
@@ -218,6 +220,9 @@ export class Composer {
   }
 
   private keydown(e: KeyboardEvent): void {
+    // "/sho" + Enter inserts the canned response even when the popup was closed a moment ago (a blur, a re-render):
+    // the raw shortcut is never sent to the customer by accident.
+    if ((e.key === 'Enter' || e.key === 'Tab') && !e.shiftKey && this.popup.hidden) this.updatePopup();
     if (!this.popup.hidden && this.matches.length) {
       if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
         e.preventDefault();
