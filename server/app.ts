@@ -32,6 +32,7 @@ import { registerConversationRoutes } from './http/conversation-routes.js';
 import { registerKbRoutes } from './http/kb-routes.js';
 import { registerPages } from './http/pages.js';
 import { registerOpenApi } from './http/openapi.js';
+import { describeBusinessHours } from './routing/hours-text.js';
 import { createOperations, registerOperationsRoutes, type Operations, type OperationsOptions } from './routing/operations.js';
 import { KnowledgeBase } from './kb/service.js';
 import { OutboxWorker, type OutboxOptions } from './outbox/worker.js';
@@ -128,6 +129,9 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
     defaults: { autoAssign: config.routingAutoAssign },
     options: options.operations,
   });
+  // WORKING_HOURS, when set, is quoted as is; otherwise the business-hours setting in the customer's language.
+  const workingHours = async (language: 'ru' | 'en'): Promise<string> =>
+    config.workingHours || describeBusinessHours(await operations.sla.hours.get(), language);
   const router = new ConversationRouter({
     store,
     kb,
@@ -137,6 +141,7 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
     log: log.child({ part: 'router' }),
     wakeOutbox: () => outbox.wake(),
     escalation: operations.escalation,
+    workingHours,
   });
   const sessions = new Sessions(store, config.sessionTtlHours * 3600_000);
   const host = createChannelHost({
@@ -146,6 +151,7 @@ export async function createChatbridge(config: Config, options: ChatbridgeOption
       void store.expediteOutbox(channel, externalUserId, Date.now()).then((n) => n > 0 && outbox.wake());
     },
     agentsOnline: () => presence.onlineAgentIds().length > 0,
+    workingHours,
   });
   // Channels that show the conversation's state (the widget's header: agent name, offline notice) hear of changes.
   bus.on('conversation', (c) => {

@@ -130,7 +130,7 @@ export class WebchatChannel implements Channel {
       identified: data.identified,
       conversation: null,
       agentsOnline: host.agentsOnline?.() ?? true,
-      workingHours: this.opts.workingHours ?? '',
+      workingHours: (await host.workingHours?.(data.language).catch(() => undefined)) || (this.opts.workingHours ?? ''),
       prechat: await this.prechatMode(),
       maxMessageLength: this.opts.maxMessageLength,
       greeting: host.greeting(data.language),

@@ -127,6 +127,8 @@ export interface ChannelHost {
    * Optional so that test hosts need not implement it; absent means "unknown, assume yes".
    */
   agentsOnline?(): boolean;
+  /** The team's working hours in words, in the customer's language (absent: the adapter's own text). */
+  workingHours?(language?: string): Promise<string>;
   /**
    * Saves what the customer told about themselves (the widget's pre-chat form, the email left
    * when nobody is online, or the shop's verified identity), creating the contact if it is new.

@@ -13,6 +13,8 @@ export function createChannelHost(deps: {
   expedite(channel: ChannelName, externalUserId: string): void;
   /** Whether any agent is online (for the widget's offline notice). */
   agentsOnline?: () => boolean;
+  /** The working hours in words, in a language (for the widget's offline notice). */
+  workingHours?: (language: 'ru' | 'en') => Promise<string>;
 }): ChannelHost {
   const { store, router } = deps;
   const agentNames = new Map<number, string>();
@@ -52,6 +54,7 @@ export function createChannelHost(deps: {
     reachable: (channel, externalUserId) => deps.expedite(channel, externalUserId),
     customerTyping: (channel, externalUserId, typing) => void router.customerTyping(channel, externalUserId, typing),
     agentsOnline: () => deps.agentsOnline?.() ?? true,
+    ...(deps.workingHours ? { workingHours: (language?: string) => deps.workingHours!(toLanguage(language) ?? 'ru') } : {}),
     async saveContact(channel, externalUserId, details) {
       await store.saveContactDetails({ channel, externalUserId, externalChatId: externalUserId, ...details, at: Date.now() });
     },

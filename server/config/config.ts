@@ -23,7 +23,7 @@ export interface Config {
   webchatRateLimit: number;
   /** Knowledge-base misses in a row before the bot hands off (1 = at the first miss). */
   escalateAfterMisses: number;
-  /** Working hours shown to customers when nobody is online. */
+  /** Working hours quoted to customers when nobody is online; empty = the business-hours setting in their language. */
   workingHours: string;
   sessionTtlHours: number;
   /** Secret for visitor tokens; generated and kept in the database when unset. */
@@ -238,7 +238,8 @@ export function loadConfig(env: Env = process.env): Config {
     maxMessageLength: int('MAX_MESSAGE_LENGTH', 4000, 1, 100_000),
     webchatRateLimit: int('WEBCHAT_RATE_LIMIT', 20, 1, 100_000),
     escalateAfterMisses: int('ESCALATE_AFTER_MISSES', 2, 1, 100),
-    workingHours: str('WORKING_HOURS', 'Mon–Fri 9:00–21:00, Sat–Sun 10:00–18:00 (Moscow time)'),
+    // empty: the business-hours setting, described in the customer's language
+    workingHours: str('WORKING_HOURS', ''),
     sessionTtlHours: int('SESSION_TTL_HOURS', 24 * 7, 1, 24 * 365),
     appSecret,
     widgetAllowedOrigins: origins,

@@ -33,6 +33,8 @@ export interface RouterDeps {
   wakeOutbox(): void;
   /** Routing (server/routing): classifies and assigns a conversation that was just queued. */
   escalation?: EscalationHook;
+  /** The working hours in words for the offline notice (default: config.workingHours). */
+  workingHours?: (language: Language) => Promise<string>;
   now?: () => number;
 }
 
@@ -315,7 +317,16 @@ export class ConversationRouter {
     // Routing assigns it now if it can; outside business hours it says when people are back.
     const notice = await this.escalationNotice(updated, language);
     const online = this.deps.presence.onlineAgentIds().length > 0;
-    await this.sendBot(updated, notice ?? (online ? t.escalatedOnline : t.escalatedOffline(this.deps.config.workingHours)));
+    await this.sendBot(updated, notice ?? (online ? t.escalatedOnline : t.escalatedOffline(await this.workingHours(language))));
+  }
+
+  private async workingHours(language: Language): Promise<string> {
+    try {
+      if (this.deps.workingHours) return await this.deps.workingHours(language);
+    } catch (err) {
+      this.deps.log.warn({ err }, 'working hours text not available');
+    }
+    return this.deps.config.workingHours;
   }
 
   private async escalationNotice(conversation: Conversation, language: Language): Promise<string | null> {

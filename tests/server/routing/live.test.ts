@@ -5,6 +5,7 @@
  * takes the topic from the knowledge-base answer the bot gave.
  */
 import { randomUUID } from 'node:crypto';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../../server/agents/passwords.js';
 import { formatOpening } from '../../../server/routing/business-hours.js';
@@ -82,6 +83,36 @@ describe('routing on the real server', () => {
       expect((await server.chatbridge.store.getConversation(id))!.status).toBe('assigned');
     } finally {
       agent.close();
+    }
+  });
+
+  it('within business hours with nobody online, quotes the business-hours setting in the customer language', async () => {
+    clock.set(msk('2025-05-13T12:00:00')); // Tuesday noon: open
+    await waitFor(() => server.chatbridge.io.of('/agents').sockets.size === 0, 'the agent to leave');
+    const id = await askForHuman();
+    expect(await botTexts(id)).toContain(texts.ru.escalatedOffline('пн–пт 9:00–21:00, сб–вс 10:00–18:00 (GMT+3)'));
+
+    // The admin changes the hours: the next customer hears the new ones, without a restart.
+    const before = (await api('/api/settings/business-hours')).body.businessHours;
+    const weekdays = [{ from: '08:00', to: '20:00' }];
+    const changed = { timeZone: 'Europe/Moscow', week: { mon: weekdays, tue: weekdays, wed: weekdays, thu: weekdays, fri: [{ from: '08:00', to: '17:00' }] }, holidays: [] };
+    expect((await api('/api/settings/business-hours', { method: 'PUT', body: changed })).status).toBe(200);
+    try {
+      const user = `u-${randomUUID()}`;
+      const english = await server.chatbridge.router.receive({
+        channel: 'webchat', externalChatId: user, externalUserId: user, externalMessageId: randomUUID(), text: 'human please', profile: { language: 'en' },
+      });
+      expect(await botTexts(english.conversationId)).toContain(texts.en.escalatedOffline('Mon–Thu 8:00–20:00, Fri 8:00–17:00 (GMT+3)'));
+      // The widget's offline notice quotes the same hours.
+      const socket = io(`${server.url}/webchat`, { auth: { language: 'ru' }, transports: ['websocket'], reconnection: false, forceNew: true });
+      try {
+        const ready = await new Promise<{ workingHours: string }>((resolve, reject) => (socket.once('ready', resolve), socket.once('connect_error', reject)));
+        expect(ready.workingHours).toBe('пн–чт 8:00–20:00, пт 8:00–17:00 (GMT+3)');
+      } finally {
+        socket.disconnect();
+      }
+    } finally {
+      expect((await api('/api/settings/business-hours', { method: 'PUT', body: before })).status).toBe(200);
     }
   });
 
