@@ -31,7 +31,7 @@ export const DEFAULT_CORE: CoreConfig = {
   answerWeight: 2,
   knnGroups: [0, 1, 2, 3],
   balance: 0,
-  knnMaxDf: 0.05,
+  knnMaxDf: 0.02,
 };
 
 export interface CoreDoc {
@@ -81,7 +81,7 @@ export class Core {
     this.cfg = cfg;
     const phr = docs.filter((d) => d.phrasing);
     this.fz = new Featurizer(cfg.features);
-    this.fz.fit(phr.map((d) => d.analyzed));
+    this.fz.fit(phr.map((d) => d.analyzed), classes);
     const vecs = docs.map((d) => this.fz.transform(d.analyzed));
     this.wordVocab = new Set();
     for (const d of phr) for (const s of d.analyzed.stems) this.wordVocab.add(s);

@@ -29,7 +29,10 @@ export interface FeatureConfig {
   rawWords: boolean;
   /** Also character n-grams across word boundaries (over the whole message), this long; 0 = off. */
   crossChar: number;
-  /** Drop features seen in fewer training phrasings than this (0 = automatic: 2 above 3000 phrasings, else 1). */
+  /**
+   * Drop features seen in fewer training phrasings than this. 0 = automatic: 1 (keep all), or 2 when the classifier's
+   * weights over all features would pass {@link WEIGHT_BUDGET_BYTES}.
+   */
   minDf: number;
 }
 
@@ -48,7 +51,10 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   minDf: 0,
 };
 
-/** A sparse vector: sorted unique indices and their values. */
+/** Memory the classifier's weight matrix (features × entries × 4 bytes) may take before rare features are dropped. */
+export const WEIGHT_BUDGET_BYTES = 64 * 1024 * 1024;
+
+/** A sparse vector: unique indices (in no particular order) and their values. */
 export interface SparseVec {
   idx: Int32Array;
   val: Float32Array;
@@ -134,7 +140,9 @@ function rawFeatures(a: Analyzed, cfg: FeatureConfig): Map<string, number>[] {
 /** Vocabulary + IDF, fitted on the training phrasings. Features unseen in training are ignored at query time. */
 export class Featurizer {
   readonly cfg: FeatureConfig;
-  private readonly vocab = new Map<string, number>();
+  /** Feature string -> id, one map per group (no key concatenation on the query path). */
+  private readonly vocab: Map<string, number>[] = [new Map(), new Map(), new Map(), new Map()];
+  private size = 0;
   private groupOf: Uint8Array = new Uint8Array(0);
   private idf: Float32Array = new Float32Array(0);
 
@@ -143,26 +151,22 @@ export class Featurizer {
   }
 
   get dim(): number {
-    return this.vocab.size;
+    return this.size;
   }
 
-  private key(g: number, f: string): string {
-    return `${g}\u0001${f}`;
-  }
-
-  /** Builds the vocabulary and document frequencies from analysed training texts. */
-  fit(docs: Analyzed[]): void {
+  /** Builds the vocabulary and document frequencies from analysed training texts (`classes`: for the weight budget). */
+  fit(docs: Analyzed[], classes = 1): void {
     const df: number[] = [];
     const groups: number[] = [];
     for (const d of docs) {
       const raw = rawFeatures(d, this.cfg);
       for (let g = 0; g < raw.length; g++) {
+        const vocab = this.vocab[g]!;
         for (const f of raw[g]!.keys()) {
-          const k = this.key(g, f);
-          let id = this.vocab.get(k);
+          let id = vocab.get(f);
           if (id === undefined) {
-            id = this.vocab.size;
-            this.vocab.set(k, id);
+            id = df.length;
+            vocab.set(f, id);
             df.push(0);
             groups.push(g);
           }
@@ -171,18 +175,21 @@ export class Featurizer {
       }
     }
     const n = docs.length;
-    const minDf = this.cfg.minDf > 0 ? this.cfg.minDf : n > 3000 ? 2 : 1;
+    const minDf = this.cfg.minDf > 0 ? this.cfg.minDf : df.length * classes * 4 > WEIGHT_BUDGET_BYTES ? 2 : 1;
     // keep features with df >= minDf; renumber the most frequent first (their weight rows stay hot in cache)
     const keep: number[] = [];
     for (let i = 0; i < df.length; i++) if (df[i]! >= minDf) keep.push(i);
     keep.sort((a, b) => df[b]! - df[a]! || a - b);
     const newId = new Int32Array(df.length).fill(-1);
     keep.forEach((old, i) => (newId[old] = i));
-    for (const [k, old] of this.vocab) {
-      const id = newId[old]!;
-      if (id < 0) this.vocab.delete(k);
-      else this.vocab.set(k, id);
+    for (const vocab of this.vocab) {
+      for (const [k, old] of vocab) {
+        const id = newId[old]!;
+        if (id < 0) vocab.delete(k);
+        else vocab.set(k, id);
+      }
     }
+    this.size = keep.length;
     this.idf = new Float32Array(keep.length);
     this.groupOf = new Uint8Array(keep.length);
     keep.forEach((old, i) => {
@@ -195,35 +202,37 @@ export class Featurizer {
   transform(a: Analyzed): SparseVec {
     const raw = rawFeatures(a, this.cfg);
     const weights = [this.cfg.wordWeight, this.cfg.bigramWeight, this.cfg.charWeight, this.cfg.conceptWeight];
-    const entries: [number, number][] = [];
+    let n = 0;
+    for (let g = 0; g < raw.length; g++) n += raw[g]!.size;
+    const idx = new Int32Array(n);
+    const vals = new Float64Array(n);
+    let m = 0;
+    let total = 0;
     for (let g = 0; g < raw.length; g++) {
       const gw = weights[g]!;
       if (gw <= 0) continue;
-      const start = entries.length;
+      const vocab = this.vocab[g]!;
+      const start = m;
       let norm = 0;
       for (const [f, tf] of raw[g]!) {
-        const id = this.vocab.get(this.key(g, f));
+        const id = vocab.get(f);
         if (id === undefined) continue;
         const v = (this.cfg.sublinearTf ? 1 + Math.log(tf) : tf) * this.idf[id]!;
-        entries.push([id, v]);
+        idx[m] = id;
+        vals[m++] = v;
         norm += v * v;
       }
       if (norm > 0) {
         const s = gw / Math.sqrt(norm);
-        for (let i = start; i < entries.length; i++) entries[i]![1] *= s;
+        for (let i = start; i < m; i++) vals[i] = vals[i]! * s;
+        total += gw * gw;
       }
     }
-    entries.sort((x, y) => x[0] - y[0]);
-    let total = 0;
-    for (const e of entries) total += e[1] * e[1];
+    // each non-empty group has norm gw now, so the whole vector's norm is sqrt(Σ gw²)
     const s = total > 0 ? 1 / Math.sqrt(total) : 0;
-    const idx = new Int32Array(entries.length);
-    const val = new Float32Array(entries.length);
-    for (let i = 0; i < entries.length; i++) {
-      idx[i] = entries[i]![0];
-      val[i] = entries[i]![1] * s;
-    }
-    return { idx, val };
+    const val = new Float32Array(m);
+    for (let i = 0; i < m; i++) val[i] = vals[i]! * s;
+    return { idx: idx.subarray(0, m), val };
   }
 
   /** Group (0 word, 1 bigram, 2 char, 3 concept) of a feature id. */
