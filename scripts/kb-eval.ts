@@ -121,7 +121,7 @@ export function parseArgs(argv: string[]): EvalOptions {
 // -------------------------------------------------------------------------------------------------------------
 // data
 
-interface LabeledRow {
+export interface LabeledRow {
   text: string;
   label: string;
 }
