@@ -14,6 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { loadKbPath } from '../server/kb/format.js';
 import { isHumanRequest } from '../server/kb/human-request.js';
 import { buildMatcher, chooseThreshold, type BuiltMatcher, type MatcherOptions } from '../server/kb/matcher/index.js';
+import { mulberry32 } from '../server/kb/matcher/softmax.js';
 import type { KbEntry, MatchDecision } from '../server/kb/types.js';
 
 export const USAGE = `Usage:
@@ -166,21 +167,9 @@ export async function readCases(file: string): Promise<EvalCase[]> {
   return out;
 }
 
-/** mulberry32: a small seeded PRNG, so `--shots N --seed S` picks the same subset everywhere. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** N rows per label: labels in sorted order, each label's rows shuffled (Fisher–Yates, seeded) and cut to N. */
 export function sampleShots(rows: LabeledRow[], shots: number, seed: number): LabeledRow[] {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed); // seeded, so `--shots N --seed S` picks the same subset everywhere
   const byLabel = new Map<string, LabeledRow[]>();
   for (const r of rows) {
     const l = byLabel.get(r.label) ?? [];
