@@ -673,18 +673,7 @@ class SqliteStore implements Store {
 
   async listMisses(status: KbMiss['status'], limit: number): Promise<KbMiss[]> {
     const rows = this.q('SELECT * FROM kb_misses WHERE status = ? ORDER BY id DESC LIMIT ?').all(status, limit) as Row[];
-    return rows.map((r) => ({
-      id: r.id as number,
-      conversationId: (r.conversation_id as number) ?? null,
-      messageId: (r.message_id as number) ?? null,
-      text: r.text as string,
-      language: (r.language as string) ?? null,
-      bestEntryId: (r.best_entry_id as string) ?? null,
-      bestConfidence: (r.best_confidence as number) ?? null,
-      status: r.status as KbMiss['status'],
-      entryId: (r.entry_id as string) ?? null,
-      createdAt: r.created_at as number,
-    }));
+    return rows.map((r) => this.toKbMiss(r));
   }
 
   // ---- teams ----
@@ -1334,18 +1323,7 @@ class SqliteStore implements Store {
 
   async missesBetween(from: number, to: number): Promise<KbMiss[]> {
     const rows = this.q('SELECT * FROM kb_misses WHERE created_at >= ? AND created_at < ? ORDER BY created_at, id LIMIT 20000').all(from, to) as Row[];
-    return rows.map((r) => ({
-      id: r.id as number,
-      conversationId: (r.conversation_id as number) ?? null,
-      messageId: (r.message_id as number) ?? null,
-      text: r.text as string,
-      language: (r.language as string) ?? null,
-      bestEntryId: (r.best_entry_id as string) ?? null,
-      bestConfidence: (r.best_confidence as number) ?? null,
-      status: r.status as KbMiss['status'],
-      entryId: (r.entry_id as string) ?? null,
-      createdAt: r.created_at as number,
-    }));
+    return rows.map((r) => this.toKbMiss(r));
   }
 
   private toWebhook(r: Row): Webhook {
