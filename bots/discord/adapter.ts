@@ -43,6 +43,7 @@ import { inviteUrl } from './permissions.js';
 import { MAX_CONTENT, pressedRows } from './render.js';
 import { Sender } from './sender.js';
 import { SerialQueue } from '../shared/serial.js';
+import { settlesWithin } from '../shared/settles-within.js';
 import { adapterTexts, languageFor, type AdapterLanguage } from './texts.js';
 import { ThreadDirectory, type KeyValue } from './threads.js';
 
@@ -123,15 +124,7 @@ export class DiscordChannel implements Channel {
       this.markReady = resolve;
     });
     void this.connect(0);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      ready.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), this.opts.readyTimeoutMs ?? 10_000);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) this.opts.log.warn('discord: not ready yet; the server runs on and the client keeps connecting');
+    if (!(await settlesWithin(ready, this.opts.readyTimeoutMs ?? 10_000))) this.opts.log.warn('discord: not ready yet; the server runs on and the client keeps connecting');
   }
 
   async stop(): Promise<void> {

@@ -4,6 +4,7 @@
  * requests; two quick messages in a Discord support channel that must share one thread).
  * @module
  */
+import { settlesWithin } from './settles-within.js';
 
 export class SerialQueue {
   private readonly tails = new Map<string, Promise<unknown>>();
@@ -22,13 +23,6 @@ export class SerialQueue {
 
   /** Waits for everything queued so far (on stop), at most `ms`. */
   async drain(ms: number): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([
-      Promise.all([...this.tails.values()]),
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, ms);
-      }),
-    ]);
-    clearTimeout(timer);
+    await settlesWithin(Promise.all([...this.tails.values()]), ms);
   }
 }

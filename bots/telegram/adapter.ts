@@ -38,6 +38,7 @@ import { keyboardRows, pressedLabel, renderParts, type MessagePart } from './ren
 import { registerForwardRoute, registerWebhookRoute, type UpdateOutcome } from './routes.js';
 import { SerialQueue } from '../shared/serial.js';
 import { adapterTexts, languageFor } from './texts.js';
+import { settlesWithin } from '../shared/settles-within.js';
 
 /** The update types chatbridge asks Telegram for. */
 export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query'] as const;
@@ -131,15 +132,7 @@ export class TelegramChannel implements Channel {
     } else {
       void this.initialise();
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      ready.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), this.opts.readyTimeoutMs ?? 10_000);
-      }),
-    ]);
-    clearTimeout(timer);
-    if (timedOut) this.opts.log.warn('telegram: the Bot API has not answered yet; the server runs on and the bot keeps trying');
+    if (!(await settlesWithin(ready, this.opts.readyTimeoutMs ?? 10_000))) this.opts.log.warn('telegram: the Bot API has not answered yet; the server runs on and the bot keeps trying');
   }
 
   async stop(): Promise<void> {
@@ -149,9 +142,9 @@ export class TelegramChannel implements Channel {
     this.typingTimers.clear();
     if (this.bot.isRunning()) {
       // stop() confirms the offset with one last getUpdates; never let a dead API hold the shutdown.
-      await withTimeout(this.bot.stop().catch(() => undefined), 3000);
+      await settlesWithin(this.bot.stop().catch(() => undefined), 3000);
     }
-    if (this.polling) await withTimeout(this.polling, 3000);
+    if (this.polling) await settlesWithin(this.polling, 3000);
     await this.queue.drain(2000);
     this.host = null;
   }
@@ -522,8 +515,3 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([promise.then(() => undefined, () => undefined), new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
-  clearTimeout(timer);
-}
