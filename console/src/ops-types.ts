@@ -1,9 +1,10 @@
 /**
  * Wire shapes of the admin operations API (docs/routing-and-sla.md, docs/webhooks-and-api.md):
  * webhooks and their delivery log, API tokens, business hours, SLA policies and routing settings.
- * Restated from the server, which browser code never imports.
+ * Shapes the server already declares are imported from it as types only (erased by the bundler, so no server code
+ * reaches the browser); the rest are restated here.
  */
-import type { Priority, Role } from './types.js';
+import type { Role } from './types.js';
 
 export interface Webhook {
   id: number;
@@ -63,40 +64,7 @@ export interface ApiToken {
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
-export interface OpenInterval {
-  from: string;
-  to: string;
-}
-
-export interface BusinessHours {
-  timeZone: string;
-  week: Record<Weekday, OpenInterval[]>;
-  holidays: string[];
-}
-
-export interface SlaPolicy {
-  firstResponseMinutes: number | null;
-  nextResponseMinutes: number | null;
-  resolutionMinutes: number | null;
-  hours: 'business' | 'always';
-  warnBeforeMinutes: number;
-}
-
-export type SlaPolicies = Record<Priority, SlaPolicy>;
-
-export interface RuleConditions {
-  channel?: string;
-  language?: string;
-  topic?: string;
-  tag?: string;
-  keywords?: string[];
-}
-
-export interface RoutingSettings {
-  autoAssign: boolean;
-  teamRules: (RuleConditions & { teamId: number })[];
-  priorityRules: (RuleConditions & { priority: Priority })[];
-  preferLastAgent: boolean;
-  reassignAfterMinutes: number | null;
-  offlineGraceMinutes: number;
-}
+// Settings shapes are the server's own (type-only imports: nothing of the server lands in the bundle).
+export type { BusinessHours, OpenInterval } from '../../server/routing/business-hours.js';
+export type { SlaPolicies, SlaPolicy } from '../../server/sla/policies.js';
+export type { RoutingSettings, RuleConditions } from '../../server/routing/rules.js';

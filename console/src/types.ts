@@ -31,37 +31,12 @@ export interface ConversationView {
   sla: ConversationSla | null;
 }
 
-export type SlaMetric = 'first_response' | 'next_response' | 'resolution';
-export type SlaState = 'running' | 'warning' | 'breached' | 'met' | 'missed';
-
-export interface SlaTargetView {
-  metric: SlaMetric;
-  startedAt: number;
-  dueAt: number | null;
-  warnAt: number | null;
-  stoppedAt: number | null;
-  state: SlaState;
-}
-
-/** `state`, `metric`, `dueAt`, `warnAt`: the running target due soonest (all null when none runs). */
-export interface ConversationSla {
-  state: 'running' | 'warning' | 'breached' | null;
-  metric: SlaMetric | null;
-  dueAt: number | null;
-  warnAt: number | null;
-  targets: SlaTargetView[];
-}
-
-/** The `sla:warning` / `sla:breached` push. `at` is the server's clock when it was raised. */
-export interface SlaAlert {
-  kind: 'warning' | 'breached';
-  conversationId: number;
-  metric: SlaMetric;
-  priority: Priority;
-  startedAt: number;
-  dueAt: number;
-  at: number;
-}
+// The SLA shapes are the server's own (type-only imports: nothing of the server lands in the bundle).
+export type { SlaMetric } from '../../server/sla/policies.js';
+export type { SlaState } from '../../server/sla/timeline.js';
+import type { ConversationSla } from '../../server/sla/view.js';
+export type { ConversationSla, SlaTargetView } from '../../server/sla/view.js';
+export type { SlaAlert } from '../../server/sla/monitor.js';
 
 export type AuthorType = 'contact' | 'bot' | 'agent' | 'system';
 
