@@ -2,7 +2,7 @@
  * Evaluates the knowledge base matcher with the bot's own pipeline (isHumanRequest first, then the matcher).
  *
  *   npm run kb:eval -- --kb FILE_OR_DIR --cases FILE.jsonl [--json] [--verbose]
- *   npm run kb:eval -- --dataset DIR [--train F] [--val F] [--test F] [--shots N] [--seed S] [--json]
+ *   npm run kb:eval -- --dataset DIR [--train F] [--val F] [--test F] [--shots N] [--seed S] [--min-oos-recall R] [--json]
  *
  * See docs/matcher.md for the metrics and the protocol.
  * @module
@@ -13,19 +13,22 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { loadKbPath } from '../server/kb/format.js';
 import { isHumanRequest } from '../server/kb/human-request.js';
-import { buildMatcher, chooseThreshold, type BuiltMatcher, type MatcherOptions } from '../server/kb/matcher/index.js';
+import { AMBIGUITY_RATIOS, buildMatcher, chooseOperatingPoint, type BuiltMatcher, type MatcherOptions } from '../server/kb/matcher/index.js';
 import { mulberry32 } from '../server/kb/matcher/softmax.js';
 import type { KbEntry, MatchDecision } from '../server/kb/types.js';
 
 export const USAGE = `Usage:
   npm run kb:eval -- --kb FILE_OR_DIR --cases FILE.jsonl [--json] [--verbose]
-  npm run kb:eval -- --dataset DIR [--train FILE] [--val FILE] [--test FILE] [--shots N] [--seed S] [--json]
+  npm run kb:eval -- --dataset DIR [--train FILE] [--val FILE] [--test FILE] [--shots N] [--seed S] [--min-oos-recall R] [--json]
 
   --kb        knowledge base file (.yaml/.yml/.json/.csv) or folder of them
   --cases     JSON lines {"text": "...", "expected": "<entry id>" | null}; null = must not be answered
   --dataset   folder with train.json, optional val.json, test.json (arrays of {text, label}; label "oos" = out of scope)
   --train/--val/--test  file names inside the dataset folder (defaults train.json, val.json, test.json)
   --shots N   keep N training examples per label (deterministic, seeded by --seed, default 42)
+  --min-oos-recall R  when val has "oos" rows: choose the answer threshold and ambiguity ratio answering the most
+              in-scope val messages right while leaving at least R (0..1) of the val "oos" messages unanswered
+              (default: the pair handling the largest share of val messages right)
   --json      print one JSON object with the metrics as the last line
   --verbose   also list the wrongly answered and the missed cases`;
 
@@ -46,6 +49,8 @@ export interface EvalOptions {
   test?: string;
   shots?: number;
   seed?: number;
+  /** Operating point on val: keep at least this out-of-scope recall (see USAGE). */
+  minOosRecall?: number;
   json?: boolean;
   verbose?: boolean;
   /** Extra matcher options (tests, experiments). */
@@ -88,7 +93,7 @@ export interface EvalReport {
 
 export function parseArgs(argv: string[]): EvalOptions {
   const o: EvalOptions = {};
-  const valueFlags = new Set(['--kb', '--cases', '--dataset', '--train', '--val', '--test', '--shots', '--seed']);
+  const valueFlags = new Set(['--kb', '--cases', '--dataset', '--train', '--val', '--test', '--shots', '--seed', '--min-oos-recall']);
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--json') o.json = true;
@@ -96,6 +101,12 @@ export function parseArgs(argv: string[]): EvalOptions {
     else if (valueFlags.has(a)) {
       const v = argv[++i];
       if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      if (a === '--min-oos-recall') {
+        const r = Number(v);
+        if (!Number.isFinite(r) || r < 0 || r > 1) throw new UsageError(`--min-oos-recall must be a number from 0 to 1, got "${v}"`);
+        o.minOosRecall = r;
+        continue;
+      }
       const key = a.slice(2) as 'kb' | 'cases' | 'dataset' | 'train' | 'val' | 'test' | 'shots' | 'seed';
       if (key === 'shots' || key === 'seed') {
         const n = Number(v);
@@ -114,7 +125,9 @@ export function parseArgs(argv: string[]): EvalOptions {
     if (o.kb || o.cases) throw new UsageError('use either --dataset or --kb with --cases, not both');
   } else {
     if (!o.kb || !o.cases) throw new UsageError(o.kb || o.cases ? '--kb and --cases go together' : 'give --kb and --cases, or --dataset');
-    if (o.train || o.val || o.test || o.shots !== undefined) throw new UsageError('--train, --val, --test and --shots apply to --dataset only');
+    if (o.train || o.val || o.test || o.shots !== undefined || o.minOosRecall !== undefined) {
+      throw new UsageError('--train, --val, --test, --shots and --min-oos-recall apply to --dataset only');
+    }
   }
   return o;
 }
@@ -311,18 +324,23 @@ async function runDataset(opts: EvalOptions): Promise<EvalReport> {
   let note = `thresholds learnt by the matcher (${m.thresholds.source})`;
   const toCase = (r: LabeledRow): EvalCase => ({ text: r.text, expected: r.label === 'oos' ? null : r.label });
   if (val && val.some((r) => r.label === 'oos')) {
-    // choose the answer threshold on val: maximise the share of val messages handled right (Larson et al.)
+    // re-choose the answer threshold and the ambiguity ratio on val (the matcher learnt them from its own phrasings)
     const scored = val.map((r) => {
       const res = m.match(r.text, { limit: 2 });
-      const human = isHumanRequest(r.text);
       const [c1, c2] = res.ranked;
-      // the matcher never answers when the runner-up is close (see ambiguityRatio); keep that rule here
-      const ambiguous = c1 !== undefined && c2 !== undefined && c1.confidence > 0 && c2.confidence / c1.confidence > m.ambiguityRatio;
-      return { conf: human ? -1 : res.confidence, inScope: r.label !== 'oos', correct: c1?.entryId === r.label, ambiguous };
+      return {
+        conf: isHumanRequest(r.text) ? -1 : res.confidence,
+        inScope: r.label !== 'oos',
+        correct: c1?.entryId === r.label,
+        ratio: c1 && c2 && c1.confidence > 0 ? c2.confidence / c1.confidence : 0,
+      };
     });
-    const t = chooseThreshold(scored);
-    m = m.withThresholds({ answer: t, suggest: Math.min(m.thresholds.suggest, t) });
-    note = `answer threshold ${t.toFixed(3)} chosen on ${path.basename(valFile)} (max share of val messages handled right)`;
+    const p = chooseOperatingPoint(scored, AMBIGUITY_RATIOS, opts.minOosRecall);
+    m = m.withThresholds({ answer: p.answer, suggest: Math.min(m.thresholds.suggest, p.answer), ambiguityRatio: p.ambiguityRatio });
+    const rule = opts.minOosRecall === undefined ? 'max share of val messages handled right' : `most val messages answered right with val oosRecall >= ${opts.minOosRecall}`;
+    note =
+      `answer threshold ${p.answer.toFixed(3)} and ambiguity ratio ${p.ambiguityRatio} chosen on ${path.basename(valFile)} (${rule}; ` +
+      `there: answerAccuracy ${pct(p.answerAccuracy)}, oosRecall ${pct(p.oosRecall)})`;
   }
   // test labels absent from the training split stay in-scope cases (always wrong), as in the datasets' protocols
   const cases = test.map(toCase);

@@ -4,7 +4,7 @@
  * Tolerant to typos (one edit, two for long words), case, punctuation, "ё", mixed Latin/Cyrillic letters.
  * @module
  */
-import { editDistance, stem, words } from './matcher/text.js';
+import { editDistance, surfaceStem as stem, words } from './matcher/text.js';
 
 type Kind =
   | 'operator' // оператор / operator: a request on its own, unless "оператор связи", "mobile operator"
@@ -19,7 +19,7 @@ type Kind =
   | 'not' // не / not, no
   | 'filler'; // пожалуйста, please, hi...
 
-/** Keyword stems (after natural's Porter stemmers) with their kind. */
+/** Keyword stems (natural's Porter stemmers on the word as written, not on its lemma) with their kind. */
 const KEYWORDS: Record<string, Kind> = {
   // Russian
   оператор: 'operator',

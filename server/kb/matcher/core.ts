@@ -13,6 +13,8 @@ export interface CoreConfig {
   knnWeight: number;
   /** Example weight of an entry's answer text in the classifier (0 = unused). */
   answerWeight: number;
+  /** Example weight of the words of an entry's id (0 = unused). */
+  idWeight: number;
   /** Feature groups (0 word, 1 bigram, 2 char, 3 concept) used by the nearest-phrasing index. */
   knnGroups: number[];
   /**
@@ -29,6 +31,7 @@ export const DEFAULT_CORE: CoreConfig = {
   softmax: DEFAULT_SOFTMAX,
   knnWeight: 0,
   answerWeight: 2,
+  idWeight: 1,
   knnGroups: [0, 1, 2, 3],
   balance: 0,
   knnMaxDf: 0.02,

@@ -76,6 +76,8 @@ export function analyze(text: string): Analyzed {
   return { words: kept, stems: kept.map(stem) };
 }
 
+const DIGITS_RE = /^\d+$/;
+
 type Group = 0 | 1 | 2 | 3;
 const G_WORD: Group = 0;
 const G_BIGRAM: Group = 1;
@@ -96,6 +98,8 @@ function rawFeatures(a: Analyzed, cfg: FeatureConfig): Map<string, number>[] {
     add(G_WORD, s);
     if (cfg.prefix > 0 && ws[i]!.length > cfg.prefix && s.length > cfg.prefix) add(G_WORD, `>${ws[i]!.slice(0, cfg.prefix)}`);
     if (cfg.rawWords && ws[i] !== s) add(G_WORD, `=${ws[i]}`);
+    // any number also counts as "a number": "разбуди в 7" and "разбуди в 8" share it (the digits stay features too)
+    if (DIGITS_RE.test(ws[i]!)) add(G_WORD, '#num');
     if (!STOP_WORDS.has(ws[i]!)) content.push(s);
     for (const c of conceptsOf(s, ws[i]!)) add(G_CONCEPT, c);
   }

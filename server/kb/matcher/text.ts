@@ -5,6 +5,7 @@
  */
 import natural from 'natural';
 import type { Language } from '../types.js';
+import { lemmaRu } from './morph.js';
 
 const ruStemmer = natural.PorterStemmerRu;
 const enStemmer = natural.PorterStemmer;
@@ -63,19 +64,29 @@ export function words(text: string): string[] {
 }
 
 const stemCache = new Map<string, string>();
+const surfaceStemCache = new Map<string, string>();
 
-/** Stems a single lower-case word with natural's PorterStemmerRu (Cyrillic) or PorterStemmer (Latin). */
-export function stem(word: string): string {
-  const hit = stemCache.get(word);
+function cached(cache: Map<string, string>, word: string, compute: (w: string) => string): string {
+  const hit = cache.get(word);
   if (hit !== undefined) return hit;
-  let s: string;
-  if (CYR_RE.test(word)) s = ruStemmer.stem(word);
-  else if (LAT_RE.test(word)) s = enStemmer.stem(word);
-  else s = word;
-  if (!s) s = word;
-  if (stemCache.size > 200_000) stemCache.clear();
-  stemCache.set(word, s);
+  const s = compute(word) || word;
+  if (cache.size > 200_000) cache.clear();
+  cache.set(word, s);
   return s;
+}
+
+/** Stems a single lower-case word with natural's PorterStemmerRu (Cyrillic) or PorterStemmer (Latin), as written. */
+export function surfaceStem(word: string): string {
+  return cached(surfaceStemCache, word, (w) => (CYR_RE.test(w) ? ruStemmer.stem(w) : LAT_RE.test(w) ? enStemmer.stem(w) : w));
+}
+
+/**
+ * Stems a single lower-case word for matching: a Cyrillic word is first lemmatised (morph.ts) and its lemma stemmed
+ * with natural's PorterStemmerRu, so that "пришлите"/"прислать" and "верните"/"вернуть" share a stem; a Latin word
+ * goes through natural's PorterStemmer.
+ */
+export function stem(word: string): string {
+  return cached(stemCache, word, (w) => (CYR_RE.test(w) ? ruStemmer.stem(lemmaRu(w)) : surfaceStem(w)));
 }
 
 /** Guesses the language of a message from its letters (Cyrillic vs Latin); `fallback` when there are none. */

@@ -38,6 +38,15 @@ describe('kb-eval', () => {
     expect(r.top1Accuracy).toBeGreaterThanOrEqual(5 / 6);
   });
 
+  it('keeps the asked out-of-scope recall on val with --min-oos-recall', async () => {
+    const r = await runEval({ dataset: path.join(fixtures, 'tiny-dataset'), minOosRecall: 1 });
+    expect(r.thresholdNote).toMatch(/oosRecall >= 1/);
+    expect(r.thresholdNote).toMatch(/there: answerAccuracy [\d.]+%, oosRecall 100\.00%/);
+    expect(parseArgs(['--dataset', 'd', '--min-oos-recall', '0.7']).minOosRecall).toBe(0.7);
+    expect(() => parseArgs(['--dataset', 'd', '--min-oos-recall', '70'])).toThrow(/from 0 to 1/);
+    expect(() => parseArgs(['--kb', 'k', '--cases', 'c', '--min-oos-recall', '0.5'])).toThrow(/--dataset only/);
+  });
+
   it('prints the JSON object as the last line with --json', async () => {
     const lines: string[] = [];
     const spy = vi.spyOn(console, 'log').mockImplementation((...a: unknown[]) => void lines.push(a.join(' ')));

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildMatcher } from '../../../server/kb/matcher/index.js';
 import { analyze } from '../../../server/kb/matcher/features.js';
-import { normalizeText, words } from '../../../server/kb/matcher/text.js';
+import { idWords } from '../../../server/kb/matcher/index.js';
+import { normalizeText, stem, surfaceStem, words } from '../../../server/kb/matcher/text.js';
 import { MINI_KB } from './fixtures/mini-kb.js';
 
 const matcher = buildMatcher(MINI_KB);
@@ -11,6 +12,17 @@ describe('text normalisation', () => {
     expect(normalizeText('Ещё  РАЗ!!! Привет, мир?')).toBe('еще раз привет мир');
     expect(words('дoставка')).toEqual(['доставка']); // Latin "o" inside a Cyrillic word
     expect(words('heeeelp')).toEqual(['heelp']);
+  });
+  it('stems Russian words through their dictionary form, so verb forms and irregular plurals meet', () => {
+    // the Porter stemmer alone leaves these apart ("верн"/"вернут", "пришл"/"присла", "люд"/"человек")
+    expect(surfaceStem('верните')).not.toBe(surfaceStem('вернуть'));
+    expect(stem('верните')).toBe(stem('вернуть'));
+    expect(stem('пришлите')).toBe(stem('прислать'));
+    expect(stem('людей')).toBe(stem('человек'));
+    expect(stem('увеличьте')).toBe(stem('увеличить'));
+    // words the dictionary does not know, and English words, are stemmed as written
+    expect(stem('фывапролдж')).toBe(surfaceStem('фывапролдж'));
+    expect(stem('deliveries')).toBe(surfaceStem('deliveries'));
   });
   it('drops greetings and politeness around the question', () => {
     expect(analyze('Здравствуйте! Подскажите, пожалуйста, где заказ?').words).toEqual(['где', 'заказ']);
@@ -83,6 +95,34 @@ describe('buildMatcher', () => {
   it('uses manual thresholds when given', () => {
     const m = buildMatcher(MINI_KB, { thresholds: { answer: 0.5, suggest: 0.2 }, calibrate: false });
     expect(m.thresholds).toMatchObject({ answer: 0.5, suggest: 0.2, source: 'manual' });
+  });
+
+  it('answers a one-word message that only one entry is about, and offers buttons for one that several share', () => {
+    // "пароль" appears only in password-reset's phrasings; "доставка" in delivery-time's and delivery-cost's
+    expect(matcher.match('пароль').decision).toBe('answer');
+    expect(matcher.match('пароль').ranked[0]?.entryId).toBe('password-reset');
+    for (const seed of [1, 2, 3, 4]) expect(buildMatcher(MINI_KB, { seed }).match('доставка').decision).toBe('suggest');
+  });
+
+  it("learns from an entry's id as its author named it", () => {
+    expect(idWords('gift-wrapping')).toBe('gift wrapping');
+    expect(idWords('card_arrival')).toBe('card arrival');
+    expect(idWords('refundPolicy')).toBe('refund Policy');
+    expect(idWords('kb-000123')).toBe('kb');
+    expect(idWords('3f2a9c1e-77b0')).toBe('');
+    // none of the phrasings below says "wrapping"; the entry's id does
+    const kb = [
+      { id: 'gift-wrapping', questions: ['Можно упаковать покупку?', 'Do you pack presents?'], answer: 'Yes, 200 RUB.' },
+      { id: 'working-hours', questions: ['Когда вы работаете?', 'When are you open?'], answer: '9 to 21.' },
+    ];
+    const withIds = buildMatcher(kb, { calibrate: false });
+    const [first, second] = withIds.match('wrapping').ranked;
+    expect(first?.entryId).toBe('gift-wrapping');
+    expect(first!.confidence).toBeGreaterThan(5 * second!.confidence);
+    expect(withIds.match('hours').ranked[0]?.entryId).toBe('working-hours');
+    // without the ids, nothing tells the two entries apart
+    const [a, b] = buildMatcher(kb, { calibrate: false, idWeight: 0 }).match('wrapping').ranked;
+    expect(a!.confidence).toBeLessThan(2 * b!.confidence);
   });
 
   it('handles an empty KB and a one-entry KB', () => {
