@@ -21,6 +21,12 @@ describe('devSplit', () => {
     expect(dev.some((r) => trainTexts.has(r.text))).toBe(false);
   });
 
+  it('holds a share of each label out with holdShare, so dev keeps the label frequencies of train', () => {
+    const { dev } = devSplit(rows, 10, 5, 3, 0.25);
+    expect(dev.filter((r) => r.label === 'a')).toHaveLength(5);
+    expect(dev.filter((r) => r.label === 'b')).toHaveLength(1);
+  });
+
   it('is repeatable for a seed and differs between seeds', () => {
     const texts = (seed: number) => devSplit(rows, 10, seed).dev.map((r) => r.text).sort().join(',');
     expect(texts(5)).toBe(texts(5));
