@@ -17,7 +17,6 @@ import type { KbEntry, Language, MatchCandidate, MatchOptions, MatchResult, Matc
 import { Core, DEFAULT_CORE, type CoreConfig, type CoreDoc } from './core.js';
 import { analyze, type Analyzed, type FeatureConfig } from './features.js';
 import { DEFAULT_SOFTMAX, mulberry32, type SoftmaxConfig } from './softmax.js';
-import { STOP_WORDS } from './stopwords.js';
 import { detectLanguage, normalizeText } from './text.js';
 
 export { isHumanRequest } from '../human-request.js';
@@ -106,8 +105,6 @@ const KNN_WEIGHTS = [0, 1, 2];
 /** Candidate runner-up/top ratios above which the matcher suggests instead of answering (learnt by CV). */
 export const AMBIGUITY_RATIOS = [0.4, 0.5, 0.7, 1];
 const DEFAULT_AMBIGUITY_RATIO = 0.5;
-/** The ratio for a message of one content word that phrasings of several entries use (see `match`). */
-const ONE_WORD_AMBIGUITY_RATIO = 0.05;
 
 /** Generic messages no support KB should answer; negatives for calibration (skipped if the KB has them). */
 const BUILTIN_NEGATIVES = [
@@ -489,33 +486,12 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
     heldOutNegatives: recs.filter((r) => !r.inScope).length,
     knnWeight,
   };
-  const shared = sharedStems(phrasings);
-  return makeMatcher(entries, phrasings, shared, core, knnWeight, calibrator, thresholds, diagnostics, options.defaultLanguage ?? 'ru', ambiguityRatio);
-}
-
-/** Content-word stems (stop words left out) of an analysed message. */
-function contentStems(a: Analyzed): string[] {
-  return a.stems.filter((_, i) => !STOP_WORDS.has(a.words[i]!));
-}
-
-/** Content stems that phrasings of two or more entries use ("доставк" in a shop KB, "card" in a bank's). */
-function sharedStems(phrasings: { analyzed: Analyzed; cls: number }[]): Set<string> {
-  const firstEntry = new Map<string, number>();
-  const shared = new Set<string>();
-  for (const p of phrasings) {
-    for (const st of contentStems(p.analyzed)) {
-      const e = firstEntry.get(st);
-      if (e === undefined) firstEntry.set(st, p.cls);
-      else if (e !== p.cls) shared.add(st);
-    }
-  }
-  return shared;
+  return makeMatcher(entries, phrasings, core, knnWeight, calibrator, thresholds, diagnostics, options.defaultLanguage ?? 'ru', ambiguityRatio);
 }
 
 function makeMatcher(
   entries: KbEntry[],
   phrasings: { text: string; cls: number }[],
-  shared: Set<string>,
   core: Core,
   knnWeight: number,
   calibrator: Calibrator,
@@ -547,11 +523,7 @@ function makeMatcher(
     });
     // two close candidates: offer both rather than pick one
     const p2 = order[1] !== undefined ? prob[order[1]]! : 0;
-    // a one-word message naming a topic that several entries share ("доставка") says too little to pick one of them,
-    // unless the classifier all but rules the others out ("размер" when one entry is about sizes)
-    const content = contentStems(a);
-    const oneSharedWord = content.length === 1 && shared.has(content[0]!);
-    const ambiguous = p1 > 0 && p2 / p1 > (oneSharedWord ? ONE_WORD_AMBIGUITY_RATIO : ambiguityRatio);
+    const ambiguous = p1 > 0 && p2 / p1 > ambiguityRatio;
     const decision = conf >= thresholds.answer && !ambiguous ? 'answer' : conf >= thresholds.suggest ? 'suggest' : 'none';
     return { decision, confidence: conf, ranked, language };
   }
@@ -566,7 +538,7 @@ function makeMatcher(
       const answer = t.answer ?? thresholds.answer;
       const ratio = t.ambiguityRatio ?? ambiguityRatio;
       const next: MatchThresholds = { answer, suggest: Math.min(t.suggest ?? thresholds.suggest, answer), source: 'manual', ambiguityRatio: ratio };
-      return makeMatcher(entries, phrasings, shared, core, knnWeight, calibrator, next, diagnostics, defaultLanguage, ratio);
+      return makeMatcher(entries, phrasings, core, knnWeight, calibrator, next, diagnostics, defaultLanguage, ratio);
     },
   };
 }
