@@ -27,6 +27,8 @@ export interface FeatureConfig {
   prefix: number;
   /** Unstemmed words as extra word features. */
   rawWords: boolean;
+  /** `#num` as an extra word feature of every number. */
+  numberShape: boolean;
   /** Also character n-grams across word boundaries (over the whole message), this long; 0 = off. */
   crossChar: number;
   /**
@@ -47,6 +49,7 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   pairWindow: 1,
   prefix: 0,
   rawWords: false,
+  numberShape: true,
   crossChar: 0,
   minDf: 0,
 };
@@ -99,7 +102,7 @@ function rawFeatures(a: Analyzed, cfg: FeatureConfig): Map<string, number>[] {
     if (cfg.prefix > 0 && ws[i]!.length > cfg.prefix && s.length > cfg.prefix) add(G_WORD, `>${ws[i]!.slice(0, cfg.prefix)}`);
     if (cfg.rawWords && ws[i] !== s) add(G_WORD, `=${ws[i]}`);
     // any number also counts as "a number": "разбуди в 7" and "разбуди в 8" share it (the digits stay features too)
-    if (DIGITS_RE.test(ws[i]!)) add(G_WORD, '#num');
+    if (cfg.numberShape && DIGITS_RE.test(ws[i]!)) add(G_WORD, '#num');
     if (!STOP_WORDS.has(ws[i]!)) content.push(s);
     for (const c of conceptsOf(s, ws[i]!)) add(G_CONCEPT, c);
   }
