@@ -3,7 +3,7 @@
  *
  * Pipeline (see docs/matcher.md):
  * 1. normalise (case, "ё", punctuation, mixed scripts, repeated letters), drop greetings/politeness, stem
- *    (natural's PorterStemmerRu / PorterStemmer);
+ *    (Russian: natural's PorterStemmerRu over the dictionary form, morph.ts; English: natural's PorterStemmer);
  * 2. sparse TF-IDF features: stemmed words, word bigrams, content-word bigrams, character 2–5-grams of each word,
  *    support-synonym concepts (lexicon.ts);
  * 3. scores = softmax regression logits + weighted nearest-phrasing cosine + weighted entry-centroid cosine;
