@@ -8,7 +8,7 @@
 import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
 import { KbFormatError, parseKbFile, serializeKb, validateEntries, type KbFileFormat, type KbValidationError } from './format.js';
-import { normalizeText, stem } from './matcher/text.js';
+import { normalizeText, surfaceStem } from './matcher/text.js';
 import type { KnowledgeBase } from './service.js';
 import type { KbEntry } from './types.js';
 
@@ -146,7 +146,7 @@ export function searchEntries(entries: readonly KbEntry[], query: string): KbEnt
     let score = 0;
     let all = true;
     for (const token of tokens) {
-      const root = stem(token);
+      const root = surfaceStem(token); // the stem as written is a prefix of the word's forms; a lemma's stem need not be
       const has = (hay: string) => hay.includes(token) || (root.length >= 3 && hay.includes(root));
       let best = 0;
       if (has(parts.id)) best = 10;
