@@ -86,8 +86,11 @@ export function devSplit(rows: LabeledRow[], hold: number, seed: number, minKeep
   return { train, dev };
 }
 
-export async function runDev(o: DevOptions, splitSeed: number): Promise<{ top1: number; dev: number; entries: number; buildMs: number }> {
-  const rows = JSON.parse(await readFile(path.join(o.dataset, o.train), 'utf8')) as LabeledRow[];
+async function readRows(o: DevOptions): Promise<LabeledRow[]> {
+  return JSON.parse(await readFile(path.join(o.dataset, o.train), 'utf8')) as LabeledRow[];
+}
+
+export function runDev(o: DevOptions, rows: LabeledRow[], splitSeed: number): { top1: number; dev: number; entries: number; buildMs: number } {
   const split = devSplit(rows, o.hold, splitSeed, 3, o.holdShare);
   const train = o.shots ? sampleShots(split.train, o.shots, 42) : split.train;
   const entries = entriesFromRows(train);
@@ -105,9 +108,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     const o = parseArgs(process.argv.slice(2));
     const split = `${path.basename(o.dataset)} ${o.holdShare !== undefined ? `hold-share ${o.holdShare}` : `hold ${o.hold}`}${o.shots ? ` shots ${o.shots}` : ''}`;
+    const rows = await readRows(o);
     const top1: number[] = [];
     for (const seed of o.splitSeeds) {
-      const r = await runDev(o, seed);
+      const r = runDev(o, rows, seed);
       top1.push(r.top1);
       console.log(
         `${split} split-seed ${seed} ${JSON.stringify(o.matcher)}: ` +

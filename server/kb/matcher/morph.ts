@@ -28,8 +28,8 @@ await new Promise<void>((resolve, reject) => {
 
 /**
  * Dictionary look-up only. Az can also guess the lemma of an unknown word from its prefix and ending, but that takes
- * up to a few milliseconds a word (the dictionary look-up: ~10 µs, 0.1 ms at p99), and the guesses made no difference beyond noise on the hwu64_ru dev
- * splits.
+ * up to a few milliseconds a word (the dictionary look-up: ~10 µs, 0.1 ms at p99), and the guesses made no difference
+ * beyond noise on the hwu64_ru dev splits.
  */
 const DICTIONARY_ONLY = { parsers: ['Dictionary'] };
 

@@ -62,7 +62,7 @@ export function thresholdForOosRecall(scored: { conf: number; inScope: boolean; 
   outConf.sort((a, b) => b - a);
   // answer everything strictly above the (mayAnswer+1)-th highest out-of-scope confidence
   const cut = outConf[mayAnswer]!;
-  const above = outConf.slice(0, mayAnswer).at(-1);
+  const above = mayAnswer > 0 ? outConf[mayAnswer - 1] : undefined; // the lowest out-of-scope confidence still answered
   return above !== undefined && above > cut ? (above + cut) / 2 : cut + 1e-9;
 }
 

@@ -75,9 +75,13 @@ function cached(cache: Map<string, string>, word: string, compute: (w: string) =
   return s;
 }
 
+function porterStem(w: string): string {
+  return CYR_RE.test(w) ? ruStemmer.stem(w) : LAT_RE.test(w) ? enStemmer.stem(w) : w;
+}
+
 /** Stems a single lower-case word with natural's PorterStemmerRu (Cyrillic) or PorterStemmer (Latin), as written. */
 export function surfaceStem(word: string): string {
-  return cached(surfaceStemCache, word, (w) => (CYR_RE.test(w) ? ruStemmer.stem(w) : LAT_RE.test(w) ? enStemmer.stem(w) : w));
+  return cached(surfaceStemCache, word, porterStem);
 }
 
 /**
@@ -86,7 +90,7 @@ export function surfaceStem(word: string): string {
  * goes through natural's PorterStemmer.
  */
 export function stem(word: string): string {
-  return cached(stemCache, word, (w) => (CYR_RE.test(w) ? ruStemmer.stem(lemmaRu(w)) : surfaceStem(w)));
+  return cached(stemCache, word, (w) => (CYR_RE.test(w) ? ruStemmer.stem(lemmaRu(w)) : porterStem(w)));
 }
 
 /** Guesses the language of a message from its letters (Cyrillic vs Latin); `fallback` when there are none. */
