@@ -29,6 +29,8 @@ export interface FeatureConfig {
   rawWords: boolean;
   /** `#num` as an extra word feature of every number. */
   numberShape: boolean;
+  /** Greetings and politeness words ({@link Analyzed.fillers}) as word features of their own. */
+  fillerWords: boolean;
   /** Also character n-grams across word boundaries (over the whole message), this long; 0 = off. */
   crossChar: number;
   /**
@@ -50,6 +52,7 @@ export const DEFAULT_FEATURES: FeatureConfig = {
   prefix: 0,
   rawWords: false,
   numberShape: true,
+  fillerWords: true,
   crossChar: 0,
   minDf: 0,
 };
@@ -69,14 +72,20 @@ export interface Analyzed {
   words: string[];
   /** Stems of `words`. */
   stems: string[];
+  /**
+   * The greetings and politeness words taken out of `words` (none when nothing else was left and they stayed).
+   * They do not say what the question is about, but they are not noise either: "спасибо, что напомнил" thanks the
+   * bot, "добрый вечер" greets it. They become word features of their own (`fillerWords`) and nothing else.
+   */
+  fillers: string[];
 }
 
-/** Normalises, drops greetings and politeness fillers (unless nothing else is left), stems. */
+/** Normalises, sets greetings and politeness fillers apart (unless nothing else is left), stems. */
 export function analyze(text: string): Analyzed {
   const all = words(text);
-  let kept = all.filter((w) => !FILLER_WORDS.has(w));
-  if (kept.length === 0) kept = all;
-  return { words: kept, stems: kept.map(stem) };
+  const kept = all.filter((w) => !FILLER_WORDS.has(w));
+  if (kept.length === 0) return { words: all, stems: all.map(stem), fillers: [] };
+  return { words: kept, stems: kept.map(stem), fillers: all.filter((w) => FILLER_WORDS.has(w)) };
 }
 
 const DIGITS_RE = /^\d+$/;
@@ -96,6 +105,9 @@ function rawFeatures(a: Analyzed, cfg: FeatureConfig): Map<string, number>[] {
   };
   const { words: ws, stems } = a;
   const content: string[] = [];
+  // a filler is one word feature, as written ("!спасибо"), and takes no part in bigrams, character n-grams or
+  // concepts (kept as ordinary words instead, they gained less on the hwu64_ru dev splits: see docs/matcher.md)
+  if (cfg.fillerWords) for (const f of a.fillers) add(G_WORD, `!${f}`);
   for (let i = 0; i < stems.length; i++) {
     const s = stems[i]!;
     add(G_WORD, s);

@@ -27,6 +27,9 @@ describe('text normalisation', () => {
   it('drops greetings and politeness around the question', () => {
     expect(analyze('Здравствуйте! Подскажите, пожалуйста, где заказ?').words).toEqual(['где', 'заказ']);
     expect(analyze('hi there, thanks').words).toEqual(['there']);
+    // set apart, not thrown away; a message of nothing but politeness keeps it as its words
+    expect(analyze('Здравствуйте! Подскажите, пожалуйста, где заказ?').fillers).toEqual(['здравствуйте', 'подскажите', 'пожалуйста']);
+    expect(analyze('Спасибо!')).toMatchObject({ words: ['спасибо'], fillers: [] });
   });
 });
 
@@ -118,6 +121,22 @@ describe('buildMatcher', () => {
     // without the ids, nothing tells the two entries apart
     const [a, b] = buildMatcher(kb, { calibrate: false, idWeight: 0 }).match('wrapping').ranked;
     expect(a!.confidence).toBeLessThan(2 * b!.confidence);
+  });
+
+  it('hears thanks and greetings without letting them outweigh the question', () => {
+    const kb = [
+      { id: 'thanks', questions: ['спасибо, ты мне очень помог', 'спасибо большое за помощь', 'благодарю, все получилось'], answer: 'Рады помочь!' },
+      { id: 'reminder', questions: ['напомни мне позвонить маме', 'напомни про встречу завтра', 'поставь напоминание на вечер'], answer: 'Раздел «Задачи».' },
+    ];
+    const m = buildMatcher(kb, { calibrate: false });
+    // "огромное" is in no phrasing: only the thanks tell where this message belongs
+    const [first, second] = m.match('огромное спасибо, бот').ranked;
+    expect(first?.entryId).toBe('thanks');
+    expect(first!.confidence).toBeGreaterThan(2 * second!.confidence);
+    expect(m.match('спасибо, напомни про встречу').ranked[0]?.entryId).toBe('reminder');
+    // dropped altogether (as before 2026-12-04), the thanks left nothing to go on
+    const [a, b] = buildMatcher(kb, { calibrate: false, features: { fillerWords: false } }).match('огромное спасибо, бот').ranked;
+    expect(Math.max(a!.confidence, b!.confidence)).toBeLessThan(1.5 * Math.min(a!.confidence, b!.confidence));
   });
 
   it('handles an empty KB and a one-entry KB', () => {
