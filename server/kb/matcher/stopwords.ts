@@ -25,8 +25,3 @@ export const FILLER_WORDS = new Set(
     'hi hello hey hiya howdy greetings please pls plz thanks thank thx kindly'
   ).split(/\s+/),
 );
-
-/** Words that complete a greeting after "добрый"/"good": "добрый день", "good morning". */
-export const GREETING_TAILS = new Set('день дня вечер вечера утро утра ночи morning afternoon evening day'.split(' '));
-/** First words of two-word greetings. */
-export const GREETING_HEADS = new Set('добрый доброе доброго good'.split(' '));
