@@ -188,7 +188,7 @@ const INDEX_SPACE = 0x100000; // 2^20 feature positions per message; (2^31 float
  * bits of a non-negative float32 grow with its value, and the position breaks ties), so one native sort does it; a
  * comparator sort of all of a long message's features was a tenth of its query time.
  */
-function topTerms(v: SparseVec, k: number): SparseVec {
+export function topTerms(v: SparseVec, k: number): SparseVec {
   if (v.idx.length <= k) return v;
   const n = Math.min(v.idx.length, INDEX_SPACE); // beyond that (a message of megabytes), the rest is not searched
   const keys = new Float64Array(n);
