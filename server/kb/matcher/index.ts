@@ -2,11 +2,11 @@
  * Knowledge base matcher: ranks KB entries for a customer message and decides `answer`, `suggest` or `none`.
  *
  * Pipeline (see docs/matcher.md):
- * 1. normalise (case, "ё", punctuation, mixed scripts, repeated letters), drop greetings/politeness, stem
+ * 1. normalise (case, "ё", punctuation, mixed scripts, repeated letters), set greetings/politeness apart, stem
  *    (Russian: natural's PorterStemmerRu over the dictionary form, morph.ts; English: natural's PorterStemmer);
  * 2. sparse TF-IDF features: stemmed words, word bigrams, content-word bigrams, character 2–5-grams of each word,
- *    support-synonym concepts (lexicon.ts);
- * 3. scores = softmax regression logits + weighted nearest-phrasing cosine + weighted entry-centroid cosine;
+ *    support-synonym concepts (lexicon.ts), one feature per greeting/politeness word;
+ * 3. scores = softmax regression logits + weighted nearest-phrasing cosine;
  * 4. confidence = a logistic calibrator over (top probability, margin, nearest-phrasing cosine, vocabulary
  *    coverage), fitted on held-out phrasings of the KB itself (k-fold cross-validation, with some entries left out
  *    entirely so that their phrasings act as out-of-scope messages);
