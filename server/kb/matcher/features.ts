@@ -60,6 +60,9 @@ export const DEFAULT_FEATURES: FeatureConfig = {
 /** Memory the classifier's weight matrix (features × entries × 4 bytes) may take before rare features are dropped. */
 export const WEIGHT_BUDGET_BYTES = 64 * 1024 * 1024;
 
+/** Words whose character n-gram ids a featurizer keeps at most (then it starts over): ~20 ids each, ~10 MB at most. */
+const CHAR_CACHE_WORDS = 50_000;
+
 /** A sparse vector: unique indices (in no particular order) and their values. */
 export interface SparseVec {
   idx: Int32Array;
@@ -96,48 +99,56 @@ const G_BIGRAM: Group = 1;
 const G_CHAR: Group = 2;
 const G_CONCEPT: Group = 3;
 
-/** Raw feature strings of a message, grouped, with counts. */
-function rawFeatures(a: Analyzed, cfg: FeatureConfig): Map<string, number>[] {
+/** The character n-grams of one word, padded with spaces (" кот " -> " к", "ко", "от", "т ", " ко"...), in order. */
+function wordCharGrams(w: string, cfg: FeatureConfig, out: (gram: string) => void): void {
+  const p = ` ${w} `;
+  for (let n = cfg.charMin; n <= cfg.charMax; n++) {
+    if (p.length < n) break;
+    for (let i = 0; i + n <= p.length; i++) out(p.slice(i, i + n));
+  }
+}
+
+/** Adds `w` to a feature's count in its group (a plain function: tsx wraps every closure created on the hot path). */
+function addFeature(groups: Map<string, number>[], g: Group, key: string, w = 1): void {
+  const m = groups[g]!;
+  m.set(key, (m.get(key) ?? 0) + w);
+}
+
+/**
+ * Raw feature strings of a message, grouped, with counts. `wordChars: false` leaves the character n-grams of the words
+ * out (the query path takes them from a per-word cache); those across word boundaries (`crossChar`) stay.
+ */
+function rawFeatures(a: Analyzed, cfg: FeatureConfig, wordChars = true): Map<string, number>[] {
   const groups: Map<string, number>[] = [new Map(), new Map(), new Map(), new Map()];
-  const add = (g: Group, key: string, w = 1): void => {
-    const m = groups[g]!;
-    m.set(key, (m.get(key) ?? 0) + w);
-  };
   const { words: ws, stems } = a;
   const content: string[] = [];
   // a filler is one word feature, as written ("!спасибо"), and takes no part in bigrams, character n-grams or
   // concepts (kept as ordinary words instead, they gained less on the hwu64_ru dev splits: see docs/matcher.md)
-  if (cfg.fillerWords) for (const f of a.fillers) add(G_WORD, `!${f}`);
+  if (cfg.fillerWords) for (const f of a.fillers) addFeature(groups, G_WORD, `!${f}`);
   for (let i = 0; i < stems.length; i++) {
     const s = stems[i]!;
-    add(G_WORD, s);
-    if (cfg.prefix > 0 && ws[i]!.length > cfg.prefix && s.length > cfg.prefix) add(G_WORD, `>${ws[i]!.slice(0, cfg.prefix)}`);
-    if (cfg.rawWords && ws[i] !== s) add(G_WORD, `=${ws[i]}`);
+    addFeature(groups, G_WORD, s);
+    if (cfg.prefix > 0 && ws[i]!.length > cfg.prefix && s.length > cfg.prefix) addFeature(groups, G_WORD, `>${ws[i]!.slice(0, cfg.prefix)}`);
+    if (cfg.rawWords && ws[i] !== s) addFeature(groups, G_WORD, `=${ws[i]}`);
     // any number also counts as "a number": "разбуди в 7" and "разбуди в 8" share it (the digits stay features too)
-    if (cfg.numberShape && DIGITS_RE.test(ws[i]!)) add(G_WORD, '#num');
+    if (cfg.numberShape && DIGITS_RE.test(ws[i]!)) addFeature(groups, G_WORD, '#num');
     if (!STOP_WORDS.has(ws[i]!)) content.push(s);
-    for (const c of conceptsOf(s, ws[i]!)) add(G_CONCEPT, c);
+    for (const c of conceptsOf(s, ws[i]!)) addFeature(groups, G_CONCEPT, c);
   }
   for (let i = 0; i + 1 < stems.length; i++) {
-    add(G_BIGRAM, `${stems[i]} ${stems[i + 1]}`);
-    for (const c of conceptsOfPair(stems[i]!, stems[i + 1]!)) add(G_CONCEPT, c);
+    addFeature(groups, G_BIGRAM, `${stems[i]} ${stems[i + 1]}`);
+    for (const c of conceptsOfPair(stems[i]!, stems[i + 1]!)) addFeature(groups, G_CONCEPT, c);
   }
   // content-word bigrams skip over stop words ("card has not arrived" -> "card arriv")
   for (let i = 0; i + 1 < content.length; i++) {
     for (let j = i + 1; j < Math.min(content.length, i + 1 + cfg.pairWindow); j++) {
       const x = content[i]!;
       const y = content[j]!;
-      add(G_BIGRAM, x < y ? `~${x} ${y}` : `~${y} ${x}`, 0.5);
+      addFeature(groups, G_BIGRAM, x < y ? `~${x} ${y}` : `~${y} ${x}`, 0.5);
     }
   }
-  if (cfg.charWeight > 0) {
-    for (const w of ws) {
-      const p = ` ${w} `;
-      for (let n = cfg.charMin; n <= cfg.charMax; n++) {
-        if (p.length < n) break;
-        for (let i = 0; i + n <= p.length; i++) add(G_CHAR, p.slice(i, i + n));
-      }
-    }
+  if (wordChars && cfg.charWeight > 0) {
+    for (const w of ws) wordCharGrams(w, cfg, (gram) => addFeature(groups, G_CHAR, gram));
   }
   if (cfg.crossChar > 0 && ws.length > 1) {
     const n = cfg.crossChar;
@@ -149,7 +160,7 @@ function rawFeatures(a: Analyzed, cfg: FeatureConfig): Map<string, number>[] {
       const cut = Math.min(a.length, n - 1);
       for (let k = 0; k + n <= joint.length; k++) {
         if (k + n <= cut || k > cut) continue;
-        add(G_CHAR, `|${joint.slice(k, k + n)}`);
+        addFeature(groups, G_CHAR, `|${joint.slice(k, k + n)}`);
       }
     }
   }
@@ -164,6 +175,10 @@ export class Featurizer {
   private size = 0;
   private groupOf: Uint8Array = new Uint8Array(0);
   private idf: Float32Array = new Float32Array(0);
+  /** Word -> its character n-gram ids ({@link wordCharIds}); valid for the vocabulary of the last `fit`. */
+  private readonly charIdCache = new Map<string, Int32Array>();
+  /** Counts of the character n-grams of the message being transformed, by id; all zero between calls. */
+  private tfScratch = new Float64Array(0);
 
   constructor(cfg: Partial<FeatureConfig> = {}) {
     this.cfg = { ...DEFAULT_FEATURES, ...cfg };
@@ -173,8 +188,13 @@ export class Featurizer {
     return this.size;
   }
 
-  /** Builds the vocabulary and document frequencies from analysed training texts (`classes`: for the weight budget). */
+  /**
+   * Builds the vocabulary and document frequencies from analysed training texts (`classes`: for the weight budget),
+   * replacing what an earlier call built.
+   */
   fit(docs: Analyzed[], classes = 1): void {
+    for (const vocab of this.vocab) vocab.clear();
+    this.charIdCache.clear();
     const df: number[] = [];
     const groups: number[] = [];
     for (const d of docs) {
@@ -209,6 +229,7 @@ export class Featurizer {
       }
     }
     this.size = keep.length;
+    this.tfScratch = new Float64Array(keep.length);
     this.idf = new Float32Array(keep.length);
     this.groupOf = new Uint8Array(keep.length);
     keep.forEach((old, i) => {
@@ -217,12 +238,53 @@ export class Featurizer {
     });
   }
 
+  /**
+   * Vocabulary ids of a word's character n-grams that training saw, in the order they are generated (repeats kept).
+   * Words recur from message to message, so this saves most of the string slicing and hashing of a query.
+   */
+  private wordCharIds(w: string): Int32Array {
+    let ids = this.charIdCache.get(w);
+    if (ids) return ids;
+    const vocab = this.vocab[G_CHAR]!;
+    const found: number[] = [];
+    wordCharGrams(w, this.cfg, (gram) => {
+      const id = vocab.get(gram);
+      if (id !== undefined) found.push(id);
+    });
+    ids = Int32Array.from(found);
+    if (this.charIdCache.size >= CHAR_CACHE_WORDS) this.charIdCache.clear();
+    this.charIdCache.set(w, ids);
+    return ids;
+  }
+
   /** The TF-IDF vector of an analysed text: each group L2-normalised and weighted, then the whole normalised. */
   transform(a: Analyzed): SparseVec {
-    const raw = rawFeatures(a, this.cfg);
+    const raw = rawFeatures(a, this.cfg, false);
+    // the words' character n-grams: known ids with their counts, in the order of first occurrence (as the raw map
+    // would have them), then any across word boundaries; counted in a scratch array indexed by id
+    const wordIds = this.cfg.charWeight > 0 ? a.words.map((w) => this.wordCharIds(w)) : [];
+    let most = raw[G_CHAR]!.size;
+    for (const ids of wordIds) most += ids.length;
+    const charIds = new Int32Array(most);
+    let nc = 0;
+    const tf = this.tfScratch;
+    for (const ids of wordIds) {
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        if (tf[id] === 0) charIds[nc++] = id;
+        tf[id]! += 1;
+      }
+    }
+    const vocabOfChar = this.vocab[G_CHAR]!;
+    for (const [f, k] of raw[G_CHAR]!) {
+      const id = vocabOfChar.get(f);
+      if (id === undefined) continue;
+      if (tf[id] === 0) charIds[nc++] = id;
+      tf[id]! += k;
+    }
     const weights = [this.cfg.wordWeight, this.cfg.bigramWeight, this.cfg.charWeight, this.cfg.conceptWeight];
-    let n = 0;
-    for (let g = 0; g < raw.length; g++) n += raw[g]!.size;
+    let n = nc;
+    for (let g = 0; g < raw.length; g++) if (g !== G_CHAR) n += raw[g]!.size;
     const idx = new Int32Array(n);
     const vals = new Float64Array(n);
     let m = 0;
@@ -232,13 +294,26 @@ export class Featurizer {
       if (gw <= 0) continue;
       const vocab = this.vocab[g]!;
       const start = m;
+      // the group's known features with their counts...
+      if (g === G_CHAR) {
+        for (let i = 0; i < nc; i++) {
+          idx[m] = charIds[i]!;
+          vals[m++] = tf[charIds[i]!]!;
+        }
+      } else {
+        for (const [f, k] of raw[g]!) {
+          const id = vocab.get(f);
+          if (id === undefined) continue;
+          idx[m] = id;
+          vals[m++] = k;
+        }
+      }
+      // ...then counts -> TF-IDF, L2-normalised to the group's weight
       let norm = 0;
-      for (const [f, tf] of raw[g]!) {
-        const id = vocab.get(f);
-        if (id === undefined) continue;
-        const v = (this.cfg.sublinearTf ? 1 + Math.log(tf) : tf) * this.idf[id]!;
-        idx[m] = id;
-        vals[m++] = v;
+      for (let i = start; i < m; i++) {
+        const k = vals[i]!;
+        const v = (this.cfg.sublinearTf ? 1 + Math.log(k) : k) * this.idf[idx[i]!]!;
+        vals[i] = v;
         norm += v * v;
       }
       if (norm > 0) {
@@ -251,6 +326,7 @@ export class Featurizer {
     const s = total > 0 ? 1 / Math.sqrt(total) : 0;
     const val = new Float32Array(m);
     for (let i = 0; i < m; i++) val[i] = vals[i]! * s;
+    for (let i = 0; i < nc; i++) tf[charIds[i]!] = 0;
     return { idx: idx.subarray(0, m), val };
   }
 
