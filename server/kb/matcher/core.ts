@@ -3,12 +3,15 @@
  * One core is trained for the final matcher and one per cross-validation fold.
  * @module
  */
-import { analyze, Featurizer, type Analyzed, type FeatureConfig, type SparseVec } from './features.js';
+import { analyze, Featurizer, WEIGHT_BUDGET_BYTES, type Analyzed, type FeatureConfig, type SparseVec } from './features.js';
+import { DEFAULT_HIDDEN, HiddenLayerModel, type HiddenConfig } from './hidden.js';
 import { DEFAULT_SOFTMAX, SoftmaxModel, type SoftmaxConfig } from './softmax.js';
 
 export interface CoreConfig {
   features: Partial<FeatureConfig>;
   softmax: SoftmaxConfig;
+  /** The hidden-layer model whose log-probabilities are added to the classifier's logits (off when size or weight is 0). */
+  hidden: HiddenConfig;
   /** Weight of the nearest phrasing's cosine, added to the classifier's logits (the matcher learns it by CV). */
   knnWeight: number;
   /** Example weight of an entry's answer text in the classifier (0 = unused). */
@@ -29,6 +32,7 @@ export interface CoreConfig {
 export const DEFAULT_CORE: CoreConfig = {
   features: {},
   softmax: DEFAULT_SOFTMAX,
+  hidden: DEFAULT_HIDDEN,
   knnWeight: 0,
   answerWeight: 2,
   idWeight: 1,
@@ -48,8 +52,10 @@ export interface CoreDoc {
 
 /** Scores of one message against every class. */
 export interface CoreScores {
-  /** Classifier logits, length = classes. */
+  /** Classifier logits, length = classes (with the hidden-layer model's log-probabilities added, when there is one). */
   logits: Float64Array;
+  /** The linear classifier's logits alone (the same array as `logits` without a hidden-layer model). */
+  linear: Float64Array;
   /** Best cosine to one of the class's phrasings (0 when none shares a feature). */
   knn: Float64Array;
   /** Index (into the core's docs) of that phrasing, -1 when none. */
@@ -70,6 +76,7 @@ export class Core {
   readonly cfg: CoreConfig;
   readonly fz: Featurizer;
   private readonly model: SoftmaxModel;
+  private readonly hiddenModel: HiddenLayerModel | null = null;
   private readonly postings: (Postings | undefined)[];
   private readonly docClass: Int32Array;
   readonly docCount: number;
@@ -106,6 +113,12 @@ export class Core {
       ws.push(d.weight * bal);
     });
     this.model.train(xs, Int32Array.from(ys), Float32Array.from(ws), cfg.softmax);
+    const hiddenSize = hiddenUnits(cfg.hidden, this.fz.dim);
+    if (hiddenSize > 0) {
+      this.hiddenModel = new HiddenLayerModel(this.fz.dim, hiddenSize, classes, cfg.hidden);
+      const hg = new Set(cfg.hidden.groups);
+      this.hiddenModel.train(xs.map((x) => restrict(x, this.fz, hg)), Int32Array.from(ys), Float32Array.from(ws), cfg.hidden);
+    }
 
     // kNN index over phrasings, restricted to the configured feature groups and re-normalised
     const groups = new Set(cfg.knnGroups);
@@ -135,8 +148,16 @@ export class Core {
     let known = 0;
     for (const s of a.stems) if (this.wordVocab.has(s)) known++;
     const coverage = a.stems.length === 0 ? 0 : known / a.stems.length;
-    if (x.idx.length === 0) return { logits, knn, bestDoc, coverage, nnz: 0 };
+    if (x.idx.length === 0) return { logits, linear: logits, knn, bestDoc, coverage, nnz: 0 };
     this.model.logits(x, logits);
+    let linear = logits;
+    if (this.hiddenModel) {
+      linear = Float64Array.from(logits);
+      const lp = new Float64Array(C);
+      this.hiddenModel.logProbs(restrict(x, this.fz, new Set(this.cfg.hidden.groups)), lp);
+      const w = this.cfg.hidden.weight;
+      for (let c = 0; c < C; c++) logits[c]! += w * lp[c]!;
+    }
 
     // nearest phrasing per class; long messages use only their KNN_MAX_TERMS heaviest features (bounded cost)
     const xr = topTerms(restrict(x, this.fz, new Set(this.cfg.knnGroups)), KNN_MAX_TERMS);
@@ -168,12 +189,22 @@ export class Core {
         bestDoc[c] = d;
       }
     }
-    return { logits, knn, bestDoc, coverage, nnz: x.idx.length };
+    return { logits, linear, knn, bestDoc, coverage, nnz: x.idx.length };
   }
 
   scoreText(text: string): CoreScores {
     return this.score(analyze(text));
   }
+}
+
+/**
+ * Hidden units for a vocabulary of `dim` features: as configured, fewer when its input weights (dim × units × 4 bytes)
+ * would pass the classifier's memory budget, none below 16 units or when switched off.
+ */
+export function hiddenUnits(cfg: HiddenConfig, dim: number): number {
+  if (cfg.size <= 0 || cfg.weight <= 0) return 0;
+  const fit = Math.min(cfg.size, Math.floor(WEIGHT_BUDGET_BYTES / (4 * Math.max(1, dim))));
+  return fit >= 16 ? fit : 0;
 }
 
 /** Query features used by the nearest-phrasing search at most (the heaviest ones: rare, short postings). */

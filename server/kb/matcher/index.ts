@@ -16,6 +16,7 @@
 import type { KbEntry, Language, MatchCandidate, MatchOptions, MatchResult, MatchThresholds, Matcher } from '../types.js';
 import { Core, DEFAULT_CORE, type CoreConfig, type CoreDoc } from './core.js';
 import { analyze, type Analyzed, type FeatureConfig } from './features.js';
+import type { HiddenConfig } from './hidden.js';
 import { DEFAULT_SOFTMAX, mulberry32, type SoftmaxConfig } from './softmax.js';
 import { detectLanguage, normalizeText } from './text.js';
 
@@ -27,6 +28,8 @@ export interface MatcherOptions {
   features?: Partial<FeatureConfig>;
   /** Classifier training settings. */
   softmax?: Partial<SoftmaxConfig>;
+  /** The hidden-layer model added to the classifier (`size` units, `weight` of its log-probabilities...). */
+  hidden?: Partial<HiddenConfig>;
   /**
    * Weight of the nearest-phrasing cosine added to the classifier logits. Default: learnt by cross-validation
    * from {0, 1, 2}.
@@ -149,10 +152,16 @@ function combine(logits: ArrayLike<number>, knn: ArrayLike<number>, knnWeight: n
 }
 
 /** Calibrator inputs of the top candidate, and the candidates' order. */
-function features(prob: Float64Array, knn: ArrayLike<number>, coverage: number, k = 5): { f: Rec['f']; order: number[] } {
+/**
+ * Calibrator inputs for the ranking `prob`. The top entry's probability and margin are read from `confProb`, the
+ * linear classifier's distribution without the hidden-layer model: the hidden layer sharpens the ranking, also on
+ * out-of-scope messages, so its probabilities tell in-scope from out-of-scope less well (CLINC150 val: answered right
+ * at 70 % oosRecall 92.3 % this way, 91.9 % from the combined distribution).
+ */
+function features(prob: Float64Array, knn: ArrayLike<number>, coverage: number, k = 5, confProb = prob): { f: Rec['f']; order: number[] } {
   const order = topK(prob, Math.min(prob.length, k));
-  const p1 = order[0] !== undefined ? prob[order[0]]! : 0;
-  const p2 = order[1] !== undefined ? prob[order[1]]! : 0;
+  const p1 = order[0] !== undefined ? confProb[order[0]]! : 0;
+  const p2 = order[1] !== undefined ? confProb[order[1]]! : 0;
   const p = Math.min(1 - 1e-6, Math.max(1e-6, p1));
   const knn1 = order[0] !== undefined ? knn[order[0]]! : 0;
   return { f: [Math.log(p / (1 - p)), p1 - p2, knn1, coverage], order };
@@ -268,6 +277,7 @@ function coreConfig(o: MatcherOptions): CoreConfig {
     ...DEFAULT_CORE,
     features: { ...DEFAULT_CORE.features, ...o.features },
     softmax: { ...DEFAULT_SOFTMAX, ...o.softmax, ...(o.seed !== undefined ? { seed: o.seed } : {}) },
+    hidden: { ...DEFAULT_CORE.hidden, ...o.hidden },
     knnWeight: o.knnWeight ?? DEFAULT_CORE.knnWeight,
     answerWeight: o.answerWeight ?? DEFAULT_CORE.answerWeight,
     idWeight: o.idWeight ?? DEFAULT_CORE.idWeight,
@@ -328,6 +338,7 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
   const tcv = performance.now();
   interface Held {
     logits: Float32Array;
+    linear: Float32Array;
     knn: Float32Array;
     coverage: number;
     cls: number;
@@ -366,7 +377,7 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
       const fc = new Core([...toDocs(train), ...answerDocs.filter((d) => !dropped.has(d.cls))], C, cfg);
       for (const p of test) {
         const s = fc.score(p.analyzed);
-        held.push({ logits: Float32Array.from(s.logits), knn: Float32Array.from(s.knn), coverage: s.coverage, cls: p.cls, inScope: present.has(p.cls) });
+        held.push({ logits: Float32Array.from(s.logits), linear: Float32Array.from(s.linear), knn: Float32Array.from(s.knn), coverage: s.coverage, cls: p.cls, inScope: present.has(p.cls) });
       }
     }
     // explicit negatives, scored by the final core
@@ -378,7 +389,7 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
       let maxKnn = 0;
       for (let c = 0; c < C; c++) maxKnn = Math.max(maxKnn, s.knn[c]!);
       if (maxKnn >= 0.95) continue; // the KB holds this phrasing in all but punctuation
-      held.push({ logits: Float32Array.from(s.logits), knn: Float32Array.from(s.knn), coverage: s.coverage, cls: -1, inScope: false });
+      held.push({ logits: Float32Array.from(s.logits), linear: Float32Array.from(s.linear), knn: Float32Array.from(s.knn), coverage: s.coverage, cls: -1, inScope: false });
     }
   }
   // nearest-phrasing weight: the one with the best held-out top-1 accuracy (ties: the smaller)
@@ -401,9 +412,10 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
       }
     }
   }
+  const linBuf = new Float64Array(C);
   const recs: Rec[] = held.map((h) => {
     const prob = combine(h.logits, h.knn, knnWeight, buf);
-    const { f, order } = features(prob, h.knn, h.coverage, 3);
+    const { f, order } = features(prob, h.knn, h.coverage, 3, combine(h.linear, h.knn, knnWeight, linBuf));
     const correct = h.inScope && order[0] === h.cls;
     const p1 = prob[order[0]!]!;
     const p2 = order[1] !== undefined ? prob[order[1]]! : 0;
@@ -509,7 +521,8 @@ function makeMatcher(
     const s = core.score(a);
     if (s.nnz === 0) return { decision: 'none', confidence: 0, ranked: [], language };
     const prob = combine(s.logits, s.knn, knnWeight, new Float64Array(entries.length));
-    const { f, order } = features(prob, s.knn, s.coverage, Math.max(limit, 1));
+    const confProb = s.linear === s.logits ? prob : combine(s.linear, s.knn, knnWeight, new Float64Array(entries.length));
+    const { f, order } = features(prob, s.knn, s.coverage, Math.max(limit, 1), confProb);
     const conf = applyCalibrator(calibrator, f);
     const p1 = prob[order[0]!]!;
     const ranked: MatchCandidate[] = order.slice(0, limit).map((c) => {
