@@ -187,9 +187,9 @@ class Rebuilder {
   async until(generation: number): Promise<void> {
     while (this.built < generation) {
       if (!this.running) {
-        // Gather first: a request's whole path to here is microtasks, and requests that queued up during a
-        // (synchronous, event-loop-blocking) rebuild are read over the next loop turns; starting at once would give
-        // each of them its own rebuild.
+        // Gather first: a request's whole path to here is microtasks, and requests that queued up during a rebuild
+        // (in a worker thread for all but small KBs, in place for those) are read over the next loop turns; starting
+        // at once would give each of them its own rebuild.
         this.running = new Promise<void>((resolve) => setTimeout(resolve, this.gatherMs))
           .then(() => {
             const building = this.wanted;

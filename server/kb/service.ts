@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../store/types.js';
 import { loadKbPath, validateEntries } from './format.js';
 import { buildMatcher } from './matcher/index.js';
+import { buildMatcherOffThread } from './matcher/off-thread.js';
 import type { KbEntry, Language, MatchResult, Matcher } from './types.js';
 
 const SEEDED_SETTING = 'kb_seeded_from';
@@ -36,11 +37,17 @@ export class KnowledgeBase {
     await this.reload();
   }
 
-  /** Re-reads the store and rebuilds the matcher. */
+  /**
+   * Re-reads the store and rebuilds the matcher, in a worker thread for all but small KBs: the old matcher keeps
+   * answering until the new one is ready, and the server keeps serving meanwhile.
+   */
   async reload(): Promise<void> {
     const entries = await this.store.listKbEntries();
     const started = performance.now();
-    this.matcher = buildMatcher(entries);
+    const matcher = await buildMatcherOffThread(entries, {}, {
+      onFallback: (err) => this.log.warn({ err }, 'the matcher could not be built in a worker thread; built in the main thread instead'),
+    });
+    this.matcher = matcher;
     this.entries = new Map(entries.map((e) => [e.id, e]));
     this.log.debug({ entries: entries.length, ms: Math.round(performance.now() - started) }, 'matcher built');
   }

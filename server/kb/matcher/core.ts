@@ -138,6 +138,18 @@ export class Core {
     this.seen = new Uint8Array(this.docCount);
   }
 
+  /**
+   * A core that went through a structured clone (postMessage from the worker thread that built it) is plain data;
+   * this gives it and its parts their classes back.
+   */
+  static revive(plain: Core): Core {
+    const core = Object.setPrototypeOf(plain, Core.prototype) as Core;
+    Object.setPrototypeOf(core.fz, Featurizer.prototype);
+    Object.setPrototypeOf(core.model, SoftmaxModel.prototype);
+    if (core.hiddenModel) Object.setPrototypeOf(core.hiddenModel, HiddenLayerModel.prototype);
+    return core;
+  }
+
   /** Scores an analysed message. */
   score(a: Analyzed): CoreScores {
     const C = this.classes;

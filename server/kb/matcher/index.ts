@@ -513,6 +513,7 @@ function makeMatcher(
   ambiguityRatio: number,
 ): BuiltMatcher {
   const phrasingText = phrasings.map((p) => p.text);
+  const state: MatcherState = { entries, phrasingText, core, knnWeight, calibrator, thresholds, diagnostics, defaultLanguage, ambiguityRatio };
   function match(text: string, mo: MatchOptions = {}): MatchResult {
     const limit = Math.max(0, mo.limit ?? 5);
     const language = detectLanguage(typeof text === 'string' ? text : '', defaultLanguage);
@@ -540,7 +541,7 @@ function makeMatcher(
     const decision = conf >= thresholds.answer && !ambiguous ? 'answer' : conf >= thresholds.suggest ? 'suggest' : 'none';
     return { decision, confidence: conf, ranked, language };
   }
-  return {
+  const built: BuiltMatcher = {
     match,
     size: { entries: entries.length, phrasings: phrasings.length },
     thresholds,
@@ -554,6 +555,38 @@ function makeMatcher(
       return makeMatcher(entries, phrasings, core, knnWeight, calibrator, next, diagnostics, defaultLanguage, ratio);
     },
   };
+  states.set(built, state);
+  return built;
+}
+
+/**
+ * What a built matcher is made of, as data a structured clone keeps (typed arrays, maps, plain objects): a matcher built
+ * in a worker thread crosses to the main thread as this ({@link matcherState}, then {@link matcherFromState}).
+ */
+export interface MatcherState {
+  entries: KbEntry[];
+  phrasingText: string[];
+  core: Core;
+  knnWeight: number;
+  calibrator: Calibrator;
+  thresholds: MatchThresholds;
+  diagnostics: MatcherDiagnostics;
+  defaultLanguage: Language;
+  ambiguityRatio: number;
+}
+
+const states = new WeakMap<BuiltMatcher, MatcherState>();
+
+export function matcherState(m: BuiltMatcher): MatcherState {
+  const s = states.get(m);
+  if (!s) throw new Error('not a matcher made by buildMatcher');
+  return s;
+}
+
+/** The matcher a {@link matcherState} describes, after a structured clone (its classes are given back). */
+export function matcherFromState(s: MatcherState): BuiltMatcher {
+  const phrasings = s.phrasingText.map((text) => ({ text, cls: -1 }));
+  return makeMatcher(s.entries, phrasings, Core.revive(s.core), s.knnWeight, s.calibrator, s.thresholds, s.diagnostics, s.defaultLanguage, s.ambiguityRatio);
 }
 
 function shuffle<T>(a: T[], rnd: () => number): void {
