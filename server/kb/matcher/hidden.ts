@@ -7,7 +7,7 @@
  * @module
  */
 import type { SparseVec } from './features.js';
-import { mulberry32 } from './softmax.js';
+import { addRows, dropFeatures, mulberry32, shuffleOrder } from './softmax.js';
 
 export interface HiddenConfig {
   /** Hidden units; 0 = no hidden-layer model. */
@@ -70,20 +70,7 @@ export class HiddenLayerModel {
     const pre = this.pre;
     const h = this.h;
     for (let j = 0; j < H; j++) pre[j] = this.b1[j]!;
-    for (let k = 0; k < x.idx.length; k++) {
-      const f = x.idx[k]!;
-      if (f >= this.dim) continue;
-      const base = f * H;
-      const v = x.val[k]!;
-      let j = 0;
-      for (; j + 4 <= H; j += 4) {
-        pre[j]! += W1[base + j]! * v;
-        pre[j + 1]! += W1[base + j + 1]! * v;
-        pre[j + 2]! += W1[base + j + 2]! * v;
-        pre[j + 3]! += W1[base + j + 3]! * v;
-      }
-      for (; j < H; j++) pre[j]! += W1[base + j]! * v;
-    }
+    addRows(x, W1, H, this.dim, pre);
     for (let c = 0; c < C; c++) out[c] = this.b2[c]!;
     for (let j = 0; j < H; j++) {
       const hj = pre[j]! > 0 ? pre[j]! : 0;
@@ -125,26 +112,19 @@ export class HiddenLayerModel {
     const grad = new Float64Array(C);
     const epochs = cfg.epochs > 0 ? cfg.epochs : autoHiddenEpochs(n);
     const total = epochs * n;
-    const keep = 1 / (1 - cfg.dropout);
     let step = 0;
     for (let ep = 0; ep < epochs; ep++) {
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(rnd() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
+      shuffleOrder(order, rnd);
       for (let oi = 0; oi < n; oi++) {
         const i = order[oi]!;
         const lr = cfg.lr * (1 - 0.9 * (step / total)) * (weights ? weights[i]! : 1);
         step++;
         const x = xs[i]!;
-        let m = 0;
-        for (let k = 0; k < x.idx.length; k++) {
-          if (cfg.dropout > 0 && rnd() < cfg.dropout) continue;
-          dIdx[m] = x.idx[k]!;
-          dVal[m] = x.val[k]! * keep;
-          m++;
+        let m = x.idx.length;
+        if (cfg.dropout > 0) m = dropFeatures(x, cfg.dropout, rnd, dIdx, dVal);
+        else {
+          dIdx.set(x.idx);
+          dVal.set(x.val);
         }
         this.logits({ idx: dIdx.subarray(0, m), val: dVal.subarray(0, m) }, z);
         let max = -Infinity;

@@ -37,6 +37,55 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
+/**
+ * out += Σₖ x.valₖ · row x.idxₖ of W, where W holds `dim` rows of `width` floats (row-major); features ≥ dim (unseen in
+ * training) are skipped. The product of a sparse vector with a weight matrix laid out feature-major.
+ */
+export function addRows(x: SparseVec, W: Float32Array, width: number, dim: number, out: Float64Array): void {
+  const { idx, val } = x;
+  for (let k = 0; k < idx.length; k++) {
+    const f = idx[k]!;
+    if (f >= dim) continue;
+    const v = val[k]!;
+    const base = f * width;
+    let c = 0;
+    for (; c + 4 <= width; c += 4) {
+      out[c]! += W[base + c]! * v;
+      out[c + 1]! += W[base + c + 1]! * v;
+      out[c + 2]! += W[base + c + 2]! * v;
+      out[c + 3]! += W[base + c + 3]! * v;
+    }
+    for (; c < width; c++) out[c]! += W[base + c]! * v;
+  }
+}
+
+/** Shuffles `order` in place (Fisher–Yates), the same way for every model trained here. */
+export function shuffleOrder(order: Int32Array, rnd: () => number): void {
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+}
+
+/**
+ * Feature dropout: copies the features of `x` that survive (each with probability 1 − p, scaled by 1 / (1 − p)) into
+ * `dIdx` / `dVal` and returns how many did.
+ */
+export function dropFeatures(x: SparseVec, p: number, rnd: () => number, dIdx: Int32Array, dVal: Float32Array): number {
+  const keep = 1 / (1 - p);
+  let m = 0;
+  for (let k = 0; k < x.idx.length; k++) {
+    if (rnd() >= p) {
+      dIdx[m] = x.idx[k]!;
+      dVal[m] = x.val[k]! * keep;
+      m++;
+    }
+  }
+  return m;
+}
+
 export class SoftmaxModel {
   readonly dim: number;
   readonly classes: number;
@@ -56,21 +105,7 @@ export class SoftmaxModel {
     const C = this.classes;
     const W = this.W;
     for (let c = 0; c < C; c++) out[c] = 0;
-    const { idx, val } = x;
-    for (let k = 0; k < idx.length; k++) {
-      const f = idx[k]!;
-      if (f >= this.dim) continue;
-      const v = val[k]!;
-      const base = f * C;
-      let c = 0;
-      for (; c + 4 <= C; c += 4) {
-        out[c]! += W[base + c]! * v;
-        out[c + 1]! += W[base + c + 1]! * v;
-        out[c + 2]! += W[base + c + 2]! * v;
-        out[c + 3]! += W[base + c + 3]! * v;
-      }
-      for (; c < C; c++) out[c]! += W[base + c]! * v;
-    }
+    addRows(x, W, C, this.dim, out);
     const s = this.scale;
     for (let c = 0; c < C; c++) out[c] = out[c]! * s + this.b[c]!;
   }
@@ -101,12 +136,7 @@ export class SoftmaxModel {
     let avgB: Float64Array | null = null;
     let avgN = 0;
     for (let ep = 0; ep < epochs; ep++) {
-      for (let i = n - 1; i > 0; i--) {
-        const j = Math.floor(rnd() * (i + 1));
-        const t = order[i]!;
-        order[i] = order[j]!;
-        order[j] = t;
-      }
+      shuffleOrder(order, rnd);
       for (let oi = 0; oi < n; oi++) {
         const i = order[oi]!;
         const x = xs[i]!;
@@ -119,15 +149,7 @@ export class SoftmaxModel {
         if (this.scale < 1e-4) this.rescale();
         let xi = x;
         if (cfg.dropout > 0) {
-          const sc = 1 / (1 - cfg.dropout);
-          let m = 0;
-          for (let k = 0; k < x.idx.length; k++) {
-            if (rnd() >= cfg.dropout) {
-              dIdx[m] = x.idx[k]!;
-              dVal[m] = x.val[k]! * sc;
-              m++;
-            }
-          }
+          const m = dropFeatures(x, cfg.dropout, rnd, dIdx, dVal);
           xi = { idx: dIdx.subarray(0, m), val: dVal.subarray(0, m) };
         }
         // forward (inlined logits)
