@@ -44,10 +44,9 @@ export class KnowledgeBase {
   async reload(): Promise<void> {
     const entries = await this.store.listKbEntries();
     const started = performance.now();
-    const matcher = await buildMatcherOffThread(entries, {}, {
+    this.matcher = await buildMatcherOffThread(entries, {}, {
       onFallback: (err) => this.log.warn({ err }, 'the matcher could not be built in a worker thread; built in the main thread instead'),
     });
-    this.matcher = matcher;
     this.entries = new Map(entries.map((e) => [e.id, e]));
     this.log.debug({ entries: entries.length, ms: Math.round(performance.now() - started) }, 'matcher built');
   }

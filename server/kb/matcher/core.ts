@@ -77,6 +77,9 @@ export class Core {
   readonly fz: Featurizer;
   private readonly model: SoftmaxModel;
   private readonly hiddenModel: HiddenLayerModel | null = null;
+  /** Feature groups the nearest-phrasing search and the hidden layer see (from the config, built once). */
+  private readonly knnGroups: Set<number>;
+  private readonly hiddenGroups: Set<number>;
   private readonly postings: (Postings | undefined)[];
   private readonly docClass: Int32Array;
   readonly docCount: number;
@@ -89,6 +92,8 @@ export class Core {
   constructor(docs: CoreDoc[], classes: number, cfg: CoreConfig) {
     this.classes = classes;
     this.cfg = cfg;
+    this.knnGroups = new Set(cfg.knnGroups);
+    this.hiddenGroups = new Set(cfg.hidden.groups);
     const phr = docs.filter((d) => d.phrasing);
     this.fz = new Featurizer(cfg.features);
     this.fz.fit(phr.map((d) => d.analyzed), classes);
@@ -116,17 +121,15 @@ export class Core {
     const hiddenSize = hiddenUnits(cfg.hidden, this.fz.dim);
     if (hiddenSize > 0) {
       this.hiddenModel = new HiddenLayerModel(this.fz.dim, hiddenSize, classes, cfg.hidden);
-      const hg = new Set(cfg.hidden.groups);
-      this.hiddenModel.train(xs.map((x) => restrict(x, this.fz, hg)), Int32Array.from(ys), Float32Array.from(ws), cfg.hidden);
+      this.hiddenModel.train(xs.map((x) => restrict(x, this.fz, this.hiddenGroups)), Int32Array.from(ys), Float32Array.from(ws), cfg.hidden);
     }
 
     // kNN index over phrasings, restricted to the configured feature groups and re-normalised
-    const groups = new Set(cfg.knnGroups);
     const phrVecs: SparseVec[] = [];
     const docClass: number[] = [];
     docs.forEach((d, i) => {
       if (!d.phrasing) return;
-      phrVecs.push(restrict(vecs[i]!, this.fz, groups));
+      phrVecs.push(restrict(vecs[i]!, this.fz, this.knnGroups));
       docClass.push(d.cls);
     });
     this.docClass = Int32Array.from(docClass);
@@ -166,13 +169,13 @@ export class Core {
     if (this.hiddenModel) {
       linear = Float64Array.from(logits);
       const lp = new Float64Array(C);
-      this.hiddenModel.logProbs(restrict(x, this.fz, new Set(this.cfg.hidden.groups)), lp);
+      this.hiddenModel.logProbs(restrict(x, this.fz, this.hiddenGroups), lp);
       const w = this.cfg.hidden.weight;
       for (let c = 0; c < C; c++) logits[c]! += w * lp[c]!;
     }
 
     // nearest phrasing per class; long messages use only their KNN_MAX_TERMS heaviest features (bounded cost)
-    const xr = topTerms(restrict(x, this.fz, new Set(this.cfg.knnGroups)), KNN_MAX_TERMS);
+    const xr = topTerms(restrict(x, this.fz, this.knnGroups), KNN_MAX_TERMS);
     let nt = 0;
     const ds = this.docScore;
     for (let k = 0; k < xr.idx.length; k++) {

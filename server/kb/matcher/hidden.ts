@@ -7,7 +7,7 @@
  * @module
  */
 import type { SparseVec } from './features.js';
-import { addRows, dropFeatures, mulberry32, shuffleOrder } from './softmax.js';
+import { addRows, dropFeatures, mulberry32, sgdScratch, shuffleOrder } from './softmax.js';
 
 export interface HiddenConfig {
   /** Hidden units; 0 = no hidden-layer model. */
@@ -99,12 +99,7 @@ export class HiddenLayerModel {
     const C = this.classes;
     const { W1, W2, b1, b2, pre, h } = this;
     const rnd = mulberry32(cfg.seed + 1);
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    let maxNnz = 0;
-    for (const x of xs) if (x.idx.length > maxNnz) maxNnz = x.idx.length;
-    const dIdx = new Int32Array(maxNnz);
-    const dVal = new Float32Array(maxNnz);
+    const { order, dIdx, dVal } = sgdScratch(xs);
     const z = new Float64Array(C);
     const dh = new Float64Array(H);
     const liveUnit = new Int32Array(H);

@@ -151,9 +151,8 @@ function combine(logits: ArrayLike<number>, knn: ArrayLike<number>, knnWeight: n
   return out;
 }
 
-/** Calibrator inputs of the top candidate, and the candidates' order. */
 /**
- * Calibrator inputs for the ranking `prob`. The top entry's probability and margin are read from `confProb`, the
+ * Calibrator inputs of the top candidate of the ranking `prob`, and the candidates' order. The top entry's probability and margin are read from `confProb`, the
  * linear classifier's distribution without the hidden-layer model: the hidden layer sharpens the ranking, also on
  * out-of-scope messages, so its probabilities tell in-scope from out-of-scope less well (CLINC150 val: answered right
  * at 70 % oosRecall 92.3 % this way, 91.9 % from the combined distribution).
@@ -498,22 +497,12 @@ export function buildMatcher(entries: KbEntry[], options: MatcherOptions = {}): 
     heldOutNegatives: recs.filter((r) => !r.inScope).length,
     knnWeight,
   };
-  return makeMatcher(entries, phrasings, core, knnWeight, calibrator, thresholds, diagnostics, options.defaultLanguage ?? 'ru', ambiguityRatio);
+  const phrasingText = phrasings.map((p) => p.text);
+  return makeMatcher({ entries, phrasingText, core, knnWeight, calibrator, thresholds, diagnostics, defaultLanguage: options.defaultLanguage ?? 'ru', ambiguityRatio });
 }
 
-function makeMatcher(
-  entries: KbEntry[],
-  phrasings: { text: string; cls: number }[],
-  core: Core,
-  knnWeight: number,
-  calibrator: Calibrator,
-  thresholds: MatchThresholds,
-  diagnostics: MatcherDiagnostics,
-  defaultLanguage: Language,
-  ambiguityRatio: number,
-): BuiltMatcher {
-  const phrasingText = phrasings.map((p) => p.text);
-  const state: MatcherState = { entries, phrasingText, core, knnWeight, calibrator, thresholds, diagnostics, defaultLanguage, ambiguityRatio };
+function makeMatcher(state: MatcherState): BuiltMatcher {
+  const { entries, phrasingText, core, knnWeight, calibrator, thresholds, diagnostics, defaultLanguage, ambiguityRatio } = state;
   function match(text: string, mo: MatchOptions = {}): MatchResult {
     const limit = Math.max(0, mo.limit ?? 5);
     const language = detectLanguage(typeof text === 'string' ? text : '', defaultLanguage);
@@ -543,7 +532,7 @@ function makeMatcher(
   }
   const built: BuiltMatcher = {
     match,
-    size: { entries: entries.length, phrasings: phrasings.length },
+    size: { entries: entries.length, phrasings: phrasingText.length },
     thresholds,
     calibrator,
     diagnostics,
@@ -552,7 +541,7 @@ function makeMatcher(
       const answer = t.answer ?? thresholds.answer;
       const ratio = t.ambiguityRatio ?? ambiguityRatio;
       const next: MatchThresholds = { answer, suggest: Math.min(t.suggest ?? thresholds.suggest, answer), source: 'manual', ambiguityRatio: ratio };
-      return makeMatcher(entries, phrasings, core, knnWeight, calibrator, next, diagnostics, defaultLanguage, ratio);
+      return makeMatcher({ ...state, thresholds: next, ambiguityRatio: ratio });
     },
   };
   states.set(built, state);
@@ -585,8 +574,7 @@ export function matcherState(m: BuiltMatcher): MatcherState {
 
 /** The matcher a {@link matcherState} describes, after a structured clone (its classes are given back). */
 export function matcherFromState(s: MatcherState): BuiltMatcher {
-  const phrasings = s.phrasingText.map((text) => ({ text, cls: -1 }));
-  return makeMatcher(s.entries, phrasings, Core.revive(s.core), s.knnWeight, s.calibrator, s.thresholds, s.diagnostics, s.defaultLanguage, s.ambiguityRatio);
+  return makeMatcher({ ...s, core: Core.revive(s.core) });
 }
 
 function shuffle<T>(a: T[], rnd: () => number): void {

@@ -53,20 +53,13 @@ function runWorker(url: URL, entries: KbEntry[], options: MatcherOptions): Promi
         })
       : new Worker(url, { workerData: { entries, options } });
     worker.unref(); // a build in flight does not hold a stopping server open (the KB is in the store; nothing is lost)
-    let settled = false;
+    // a promise settles once: whichever of these comes first decides, the later ones are no-ops
     worker.once('message', (msg: { ok: true; state: MatcherState } | { ok: false; error: string }) => {
-      settled = true;
       if (msg.ok) resolve(msg.state);
       else reject(new Error(`matcher build failed in the worker: ${msg.error}`));
       void worker.terminate();
     });
-    worker.once('error', (e) => {
-      if (!settled) reject(e);
-      settled = true;
-    });
-    worker.once('exit', (code) => {
-      if (!settled) reject(new Error(`the matcher worker exited with code ${code} before it finished`));
-      settled = true;
-    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the matcher worker exited with code ${code} before it finished`)));
   });
 }

@@ -59,6 +59,15 @@ export function addRows(x: SparseVec, W: Float32Array, width: number, dim: numbe
   }
 }
 
+/** What an SGD run over `xs` works in: the visiting order (0..n−1, shuffled each epoch) and room for a dropped-out copy. */
+export function sgdScratch(xs: SparseVec[]): { order: Int32Array; dIdx: Int32Array; dVal: Float32Array } {
+  const order = new Int32Array(xs.length);
+  for (let i = 0; i < xs.length; i++) order[i] = i;
+  let maxNnz = 0;
+  for (const x of xs) if (x.idx.length > maxNnz) maxNnz = x.idx.length;
+  return { order, dIdx: new Int32Array(maxNnz), dVal: new Float32Array(maxNnz) };
+}
+
 /** Shuffles `order` in place (Fisher–Yates), the same way for every model trained here. */
 export function shuffleOrder(order: Int32Array, rnd: () => number): void {
   for (let i = order.length - 1; i > 0; i--) {
@@ -117,15 +126,10 @@ export class SoftmaxModel {
     const C = this.classes;
     const W = this.W;
     const z = new Float64Array(C);
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
+    const { order, dIdx, dVal } = sgdScratch(xs);
     const rnd = mulberry32(cfg.seed);
     const epochs = cfg.epochs > 0 ? cfg.epochs : autoEpochs(n);
     const total = epochs * n;
-    let maxNnz = 0;
-    for (const x of xs) if (x.idx.length > maxNnz) maxNnz = x.idx.length;
-    const dIdx = new Int32Array(maxNnz);
-    const dVal = new Float32Array(maxNnz);
     const active = new Int32Array(C);
     const grad = new Float64Array(C);
     const B = this.b;
@@ -152,24 +156,13 @@ export class SoftmaxModel {
           const m = dropFeatures(x, cfg.dropout, rnd, dIdx, dVal);
           xi = { idx: dIdx.subarray(0, m), val: dVal.subarray(0, m) };
         }
-        // forward (inlined logits)
+        // forward
         const xIdx = xi.idx;
         const xVal = xi.val;
         const nnz = xIdx.length;
         const scale = this.scale;
         for (let c = 0; c < C; c++) z[c] = 0;
-        for (let k = 0; k < nnz; k++) {
-          const base = xIdx[k]! * C;
-          const v = xVal[k]!;
-          let c = 0;
-          for (; c + 4 <= C; c += 4) {
-            z[c]! += W[base + c]! * v;
-            z[c + 1]! += W[base + c + 1]! * v;
-            z[c + 2]! += W[base + c + 2]! * v;
-            z[c + 3]! += W[base + c + 3]! * v;
-          }
-          for (; c < C; c++) z[c]! += W[base + c]! * v;
-        }
+        addRows(xi, W, C, this.dim, z);
         let max = -Infinity;
         for (let c = 0; c < C; c++) {
           const v = z[c]! * scale + B[c]!;
